@@ -1,0 +1,146 @@
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include <rampart/common/html_writer.h>
+
+namespace rampart {
+namespace {
+
+// One small stylesheet, inline: the page must render with no network access.
+constexpr std::string_view kStyle = R"css(
+:root { color-scheme: light dark; --fg: #1f2328; --bg: #ffffff; --muted: #59636e; --rule: #d1d9e0;
+        --pass: #1a7f37; --fail: #cf222e; --warn: #9a6700; --head: #f6f8fa; }
+@media (prefers-color-scheme: dark) {
+  :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --rule: #3d444d; --pass: #3fb950;
+          --fail: #f85149; --warn: #d29922; --head: #151b23; } }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg);
+       background: var(--bg); max-width: 72rem; margin: 2rem auto; padding: 0 1rem; }
+h1, h2, h3 { line-height: 1.25; } h1 { border-bottom: 1px solid var(--rule); padding-bottom: .3em; }
+table { border-collapse: collapse; margin: 1em 0; font-variant-numeric: tabular-nums; }
+th, td { border: 1px solid var(--rule); padding: .35em .7em; text-align: left; vertical-align: top; }
+th { background: var(--head); } td.num { text-align: right; }
+.pass { color: var(--pass); font-weight: 600; } .fail { color: var(--fail); font-weight: 600; }
+.warn { color: var(--warn); } .muted { color: var(--muted); }
+.sev-critical, .sev-high { color: var(--fail); font-weight: 600; } .sev-medium { color: var(--warn); }
+.sev-low, .sev-info { color: var(--muted); }
+dl { display: grid; grid-template-columns: max-content auto; gap: .2em 1.2em; }
+dt { font-weight: 600; } dd { margin: 0; }
+footer { margin-top: 3em; color: var(--muted); font-size: .85em; }
+)css";
+
+}  // namespace
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+  return out;
+}
+
+HtmlDocument::HtmlDocument(std::string title) : title_(std::move(title)) {
+  Heading(1, title_);
+}
+
+HtmlDocument& HtmlDocument::Heading(int level, std::string_view text) {
+  const std::string tag = "h" + std::to_string(std::clamp(level, 1, 6));
+  body_ += "<" + tag + ">" + EscapeHtml(text) + "</" + tag + ">\n";
+  return *this;
+}
+
+HtmlDocument& HtmlDocument::Paragraph(std::string_view text) {
+  body_ += "<p>" + EscapeHtml(text) + "</p>\n";
+  return *this;
+}
+
+HtmlDocument& HtmlDocument::Bullets(const std::vector<std::string>& items) {
+  body_ += "<ul>\n";
+  for (const auto& item : items) body_ += "<li>" + EscapeHtml(item) + "</li>\n";
+  body_ += "</ul>\n";
+  return *this;
+}
+
+HtmlDocument& HtmlDocument::AddTable(const Table& table) {
+  std::vector<std::vector<HtmlCell>> rows;
+  rows.reserve(table.rows.size());
+  for (const auto& row : table.rows) {
+    std::vector<HtmlCell> cells;
+    cells.reserve(row.size());
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      cells.push_back({row[i], table.AlignmentOf(i) == Align::kRight ? "num" : ""});
+    }
+    rows.push_back(std::move(cells));
+  }
+  return AddTable(table.headers, rows);
+}
+
+HtmlDocument& HtmlDocument::AddTable(const std::vector<std::string>& headers,
+                                     const std::vector<std::vector<HtmlCell>>& rows) {
+  body_ += "<table>\n";
+  if (!headers.empty()) {
+    body_ += "<thead><tr>";
+    for (const auto& header : headers) body_ += "<th>" + EscapeHtml(header) + "</th>";
+    body_ += "</tr></thead>\n";
+  }
+  body_ += "<tbody>\n";
+  for (const auto& row : rows) {
+    body_ += "<tr>";
+    for (const auto& cell : row) {
+      body_ +=
+          cell.css_class.empty() ? "<td>" : "<td class=\"" + EscapeHtml(cell.css_class) + "\">";
+      body_ += EscapeHtml(cell.text) + "</td>";
+    }
+    body_ += "</tr>\n";
+  }
+  body_ += "</tbody>\n</table>\n";
+  return *this;
+}
+
+HtmlDocument& HtmlDocument::Summary(const std::vector<std::pair<std::string, std::string>>& items) {
+  body_ += "<dl>\n";
+  for (const auto& [key, value] : items) {
+    body_ += "<dt>" + EscapeHtml(key) + "</dt><dd>" + EscapeHtml(value) + "</dd>\n";
+  }
+  body_ += "</dl>\n";
+  return *this;
+}
+
+HtmlDocument& HtmlDocument::RawHtml(std::string_view html) {
+  body_ += html;
+  body_ += '\n';
+  return *this;
+}
+
+std::string HtmlDocument::str() const {
+  std::string page =
+      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n"
+      "<title>" +
+      EscapeHtml(title_) + "</title>\n<style>";
+  page += kStyle;
+  page += "</style>\n</head>\n<body>\n<main>\n" + body_ +
+          "</main>\n<footer>Generated by rampart</footer>\n</body>\n</html>\n";
+  return page;
+}
+
+}  // namespace rampart
