@@ -13,5 +13,6 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/rampartConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/rampartConfig.cmake INSTALL_DESTINATION ${rampart_cmake_dir})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/rampartConfigVersion.cmake
                                  COMPATIBILITY SameMinorVersion)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/cmake/deps DESTINATION ${rampart_cmake_dir})
 install(FILES ${PROJECT_BINARY_DIR}/rampartConfig.cmake ${PROJECT_BINARY_DIR}/rampartConfigVersion.cmake
         DESTINATION ${rampart_cmake_dir})
