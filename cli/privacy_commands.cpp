@@ -3,8 +3,13 @@
 
 namespace rampart::cli {
 
-void SetupPrivacyCommands(CLI::App& app, Context& /*context*/) {
-  app.add_subcommand("privacy", "Differential privacy: noise, budgets, private SQL");
+void SetupPrivacyAccountingCommands(CLI::App& privacy,
+                                    Context& context);  // privacy_accounting_commands.cpp
+
+void SetupPrivacyCommands(CLI::App& app, Context& context) {
+  CLI::App* privacy =
+      app.add_subcommand("privacy", "Differential privacy: noise, budgets, private SQL");
+  SetupPrivacyAccountingCommands(*privacy, context);
 }
 
 }  // namespace rampart::cli
