@@ -32,8 +32,10 @@ DiscreteGaussianParameters DiscreteGaussianParameters::FromSigma(double sigma) {
   const UInt128 square = static_cast<UInt128>(mantissa) * mantissa;
   int square_width = 0;
   for (UInt128 rest = square; rest != 0; rest >>= 1) ++square_width;
-  // a = ceil(sigma² * 2^j) with j chosen so that a has about 31 bits (j >= 0).
-  int j = 31 - square_width - 2 * exponent;
+  // a = ceil(sigma² * 2^j) with j >= 0 chosen so that a has at least 21 bits: the rounding adds
+  // below 2^-20 to σ², and for σ >= 1449 (b = 1) the acceptance test of Algorithm 3 runs in
+  // 64-bit arithmetic.
+  int j = 21 - square_width - 2 * exponent;
   if (j < 0) j = 0;
   const int shift = 2 * exponent + j;  // a = ceil(square * 2^shift)
   UInt128 a = 0;

@@ -134,7 +134,7 @@ TEST(DiscreteGaussianTest, MatchesPmf) {
     const auto p = DiscreteGaussianParameters::FromSigma(sigma);
     const double sigma2 = p.Sigma2();
     EXPECT_GE(sigma2, sigma * sigma);
-    EXPECT_LE(sigma2, sigma * sigma * (1 + 1e-9));
+    EXPECT_LE(sigma2, sigma * sigma * (1 + 0x1p-20));
     const auto samples = Draw(n, 51, [&](auto& bits) { return SampleDiscreteGaussian(bits, p); });
     const auto half = static_cast<std::int64_t>(std::ceil(8.0 * sigma)) + 1;
     const auto chi = ChiSquareTest(

@@ -12,6 +12,7 @@
 // are templates over the source and tests inject a seeded engine (DESIGN.md, "Design rules").
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <concepts>
 #include <cstdint>
@@ -112,21 +113,21 @@ class RandomBits {
 
   // One uniform bit.
   bool Bit() {
-    if (available_ == 0) {
+    if (available_ == 0) [[unlikely]] {
       word_ = (*source_)();
       available_ = 64;
+      ++words_drawn_;
     }
     const bool bit = (word_ & 1U) != 0;
     word_ >>= 1;
     --available_;
-    ++bits_used_;
     return bit;
   }
 
   // `count` uniform bits (1 <= count <= 64) as the low bits of the result.
   std::uint64_t Bits(int count) {
     if (count == 64) {
-      bits_used_ += 64;
+      ++words_drawn_;  // a whole word; the partial word stays buffered
       return (*source_)();
     }
     const auto mask = (std::uint64_t{1} << count) - 1;
@@ -140,35 +141,47 @@ class RandomBits {
       const int from_old = available_;
       result = word_;
       word_ = (*source_)();
+      ++words_drawn_;
       const int from_new = count - from_old;
       result |= (word_ & ((std::uint64_t{1} << from_new) - 1)) << from_old;
       word_ >>= from_new;
       available_ = 64 - from_new;
       result &= mask;
     }
-    bits_used_ += static_cast<std::uint64_t>(count);
     return result;
   }
 
-  // Uniform in [0, n), n >= 1, unbiased: draw bit_width(n - 1) bits and reject values >= n.
-  // Expected bits: bit_width(n-1) * 2^bit_width(n-1) / n < 2 * bit_width(n-1).
+  // Uniform in [0, n), n >= 1, unbiased, by Lemire's multiply-and-reject on W = bit_width(n-1)+3
+  // random bits (at most 64): x * n / 2^W is the candidate and the low part decides rejection, so
+  // at most a fraction n/2^W < 1/4 of draws is rejected, and exactly 0 when n divides 2^W.
+  // Expected bits <= W / (1 - n/2^W); the rare threshold division runs only when low < n.
   std::uint64_t UniformBelow(std::uint64_t n) {
     if (n <= 1) return 0;
-    const auto width = static_cast<int>(std::bit_width(n - 1));
+    __extension__ using Wide = unsigned __int128;
+    const int width = std::min(64, static_cast<int>(std::bit_width(n - 1)) + 3);
+    const std::uint64_t mask = width == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << width) - 1;
     for (;;) {
-      const std::uint64_t candidate = Bits(width);
-      if (candidate < n) return candidate;
+      const Wide product = static_cast<Wide>(Bits(width)) * n;
+      const auto low = static_cast<std::uint64_t>(product) & mask;
+      if (low >= n) return static_cast<std::uint64_t>(product >> width);
+      // 2^W mod n, the number of low values to reject.
+      const std::uint64_t threshold = width == 64 ? (0 - n) % n : (mask % n + 1) % n;
+      if (low >= threshold) return static_cast<std::uint64_t>(product >> width);
     }
   }
 
-  [[nodiscard]] std::uint64_t bits_used() const { return bits_used_; }
+  // Bits handed out so far (counted from whole words drawn, so that the hot path stays free of
+  // bookkeeping).
+  [[nodiscard]] std::uint64_t bits_used() const {
+    return words_drawn_ * 64 - static_cast<std::uint64_t>(available_);
+  }
   [[nodiscard]] G& source() { return *source_; }
 
  private:
   G* source_;
   std::uint64_t word_ = 0;
   int available_ = 0;
-  std::uint64_t bits_used_ = 0;
+  std::uint64_t words_drawn_ = 0;
 };
 
 // Unbiased uniform integer in [0, n) straight from a word source, by rejection (Lemire's

@@ -40,14 +40,13 @@ namespace rampart::privacy {
 
 __extension__ using UInt128 = unsigned __int128;
 
-// Bernoulli(num / den) for integers 0 <= num <= den, 1 <= den < 2^127. Lazy comparison of a
-// uniform U in [0,1) with the binary expansion of p, produced by long division: U < p decides at
-// the first bit where they differ.
-template <Uniform64Source G>
-[[nodiscard]] bool SampleBernoulli(RandomBits<G>& bits, UInt128 num, UInt128 den) {
-  assert(den > 0 && num <= den && (den >> 127) == 0);
+namespace internal {
+
+// Bernoulli(num / den) in the integer type T (std::uint64_t or UInt128), den < 2^(bits(T)-1).
+template <class T, Uniform64Source G>
+[[nodiscard]] bool SampleBernoulliIn(RandomBits<G>& bits, T num, T den) {
   if (num >= den) return true;
-  UInt128 remainder = num;
+  T remainder = num;
   for (;;) {
     // The remaining expansion of p is 0: U (equal so far) cannot be smaller.
     if (remainder == 0) return false;
@@ -58,37 +57,65 @@ template <Uniform64Source G>
   }
 }
 
-namespace internal {
+template <class T>
+inline constexpr T kTopBit = static_cast<T>(static_cast<T>(1) << (sizeof(T) * 8 - 1));
 
 // Bernoulli(exp(-num/den)) for num <= den: CKS Algorithm 1 (K counts successes of
 // Bernoulli(γ/K); the parity of the stopping K has probability exactly exp(-γ)).
-template <Uniform64Source G>
-[[nodiscard]] bool SampleBernoulliExpNegAtMostOne(RandomBits<G>& bits, UInt128 num, UInt128 den) {
+template <class T, Uniform64Source G>
+[[nodiscard]] bool SampleBernoulliExpNegAtMostOneIn(RandomBits<G>& bits, T num, T den) {
   for (std::uint64_t k = 1;; ++k) {
     bool success = false;
-    UInt128 scaled = 0;
-    if (!__builtin_mul_overflow(den, static_cast<UInt128>(k), &scaled) && (scaled >> 127) == 0) {
-      success = SampleBernoulli(bits, num, scaled);
+    T scaled = 0;
+    if (!__builtin_mul_overflow(den, static_cast<T>(k), &scaled) && scaled < kTopBit<T>) {
+      success = SampleBernoulliIn<T>(bits, num, scaled);
     } else {
       // Bernoulli(γ/k) = Bernoulli(γ) AND Bernoulli(1/k), independent: exact without overflow.
-      success = SampleBernoulli(bits, num, den) && SampleBernoulli(bits, 1, k);
+      success =
+          SampleBernoulliIn<T>(bits, num, den) && SampleBernoulliIn<std::uint64_t>(bits, 1, k);
     }
     if (!success) return (k & 1U) == 1U;
   }
 }
 
+// exp(-γ) = exp(-1)^floor(γ) * exp(-(γ - floor(γ))), each factor an independent trial.
+template <class T, Uniform64Source G>
+[[nodiscard]] bool SampleBernoulliExpNegIn(RandomBits<G>& bits, T num, T den) {
+  while (num > den) {
+    if (!SampleBernoulliExpNegAtMostOneIn<std::uint64_t>(bits, 1, 1)) return false;
+    num -= den;
+  }
+  return SampleBernoulliExpNegAtMostOneIn<T>(bits, num, den);
+}
+
+inline bool FitsIn63Bits(UInt128 value) {
+  return (value >> 63) == 0;
+}
+
 }  // namespace internal
 
-// Bernoulli(exp(-num/den)) for integers num >= 0, 1 <= den < 2^126 (CKS Algorithm 1):
-// exp(-γ) = exp(-1)^floor(γ) * exp(-(γ - floor(γ))), each factor an independent trial.
+// Bernoulli(num / den) for integers 0 <= num <= den, 1 <= den < 2^127. Lazy comparison of a
+// uniform U in [0,1) with the binary expansion of p, produced by long division: U < p decides at
+// the first bit where they differ. 64-bit arithmetic when the fraction fits.
+template <Uniform64Source G>
+[[nodiscard]] bool SampleBernoulli(RandomBits<G>& bits, UInt128 num, UInt128 den) {
+  assert(den > 0 && num <= den && (den >> 127) == 0);
+  if (internal::FitsIn63Bits(den)) {
+    return internal::SampleBernoulliIn<std::uint64_t>(bits, static_cast<std::uint64_t>(num),
+                                                      static_cast<std::uint64_t>(den));
+  }
+  return internal::SampleBernoulliIn<UInt128>(bits, num, den);
+}
+
+// Bernoulli(exp(-num/den)) for integers num >= 0, 1 <= den < 2^126 (CKS Algorithm 1).
 template <Uniform64Source G>
 [[nodiscard]] bool SampleBernoulliExpNeg(RandomBits<G>& bits, UInt128 num, UInt128 den) {
   assert(den > 0 && (den >> 126) == 0);
-  while (num > den) {
-    if (!internal::SampleBernoulliExpNegAtMostOne(bits, 1, 1)) return false;
-    num -= den;
+  if (internal::FitsIn63Bits(num) && (den >> 62) == 0) {
+    return internal::SampleBernoulliExpNegIn<std::uint64_t>(bits, static_cast<std::uint64_t>(num),
+                                                            static_cast<std::uint64_t>(den));
   }
-  return internal::SampleBernoulliExpNegAtMostOne(bits, num, den);
+  return internal::SampleBernoulliExpNegIn<UInt128>(bits, num, den);
 }
 
 // Geometric on {0, 1, 2, ...} with P(X = k) ∝ exp(-k s/t), integers s, t >= 1 (the first half of
@@ -101,9 +128,13 @@ template <Uniform64Source G>
   assert(s >= 1 && t >= 1);
   for (;;) {
     const std::uint64_t u = bits.UniformBelow(t);
-    if (!SampleBernoulliExpNeg(bits, u, t)) continue;
+    if (t < (std::uint64_t{1} << 62)) {
+      if (!internal::SampleBernoulliExpNegIn<std::uint64_t>(bits, u, t)) continue;
+    } else if (!SampleBernoulliExpNeg(bits, u, t)) {
+      continue;
+    }
     std::uint64_t v = 0;
-    while (internal::SampleBernoulliExpNegAtMostOne(bits, 1, 1)) ++v;
+    while (internal::SampleBernoulliExpNegAtMostOneIn<std::uint64_t>(bits, 1, 1)) ++v;
     const UInt128 x = static_cast<UInt128>(u) + static_cast<UInt128>(t) * v;
     // s is usually 1 or a power of two (the mechanisms choose it so): shift instead of divide.
     const UInt128 y = (s & (s - 1)) == 0 ? x >> std::countr_zero(s) : x / s;
@@ -137,9 +168,9 @@ struct DiscreteGaussianParameters {
   UInt128 gamma_den = 2;            // 2 a b t²: γ = (|Y| t b - a)² / (2 a b t²)
   std::uint64_t max_magnitude = 0;  // |Y| above this is redrawn (overflow guard)
 
-  // σ must lie in [2^-10, 2^24]. σ² is rounded UP to a fraction with a ~ 2^30..2^31 (or
-  // b = 1 for σ² >= 2^30), so the sampled σ is never below the requested one: relative excess
-  // below 2^-30. Throws InvalidArgumentError outside the range.
+  // σ must lie in [2^-10, 2^24]. σ² is rounded UP to a fraction a/b with b a power of two and
+  // a >= 2^20 (b = 1 once σ² >= 2^21), so the sampled σ is never below the requested one:
+  // relative excess below 2^-21. Throws InvalidArgumentError outside the range.
   [[nodiscard]] static DiscreteGaussianParameters FromSigma(double sigma);
   // The exact σ² = a/b as a double, and its square root.
   [[nodiscard]] double Sigma2() const {
