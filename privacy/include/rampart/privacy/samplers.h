@@ -39,6 +39,7 @@
 namespace rampart::privacy {
 
 __extension__ using UInt128 = unsigned __int128;
+__extension__ using Int128 = __int128;
 
 namespace internal {
 
