@@ -113,7 +113,7 @@ class LineWriter {
   template <class T>
   void Write(T number) {
     fmt::format_to(std::back_inserter(buffer_), "{}\n", number);
-    if (buffer_.size() >= 64 * 1024) Flush();
+    if (buffer_.size() >= std::size_t{64} * 1024) Flush();
   }
   void Flush() {
     if (buffer_.size() == 0) return;

@@ -150,7 +150,7 @@ double DiscreteGaussianDelta(double sigma, double epsilon, std::int64_t sensitiv
         fmt::format("sensitivity must be an integer >= 1, got {}", sensitivity),
         {.field = "sensitivity"});
   }
-  const double d = static_cast<double>(sensitivity);
+  const auto d = static_cast<double>(sensitivity);
   const double two_sigma2 = 2.0 * sigma * sigma;
   // p(y) - e^ε p(y-Δ) > 0 exactly for y < c = Δ/2 - εσ²/Δ.
   const double c = d / 2.0 - epsilon * sigma * sigma / d;

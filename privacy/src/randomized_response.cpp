@@ -14,18 +14,18 @@ RandomizedResponse RandomizedResponse::Builder::Build() const {
     throw InvalidArgumentError(fmt::format("categories must lie in [2, 2^32], got {}", categories),
                                {.field = "categories"});
   }
-  // ε = num / 2^shift, num in [2^51, 2^53) (one unit below the rounded value, so never above ε).
-  const int shift = 52 - internal::CeilLog2(epsilon);
+  // ε = num / 2^shift exactly: with shift = 53 - ceil(log2 ε), ε 2^shift lies in (2^52, 2^53]
+  // where doubles are integers, so the scaling is exact.
+  const int shift = 53 - internal::CeilLog2(epsilon);
   if (shift < 0 || shift > 120) {
     throw InvalidArgumentError(
-        fmt::format("epsilon {} is outside the supported range [2^-68, 2^52]", epsilon),
+        fmt::format("epsilon {} is outside the supported range [2^-67, 2^53]", epsilon),
         {.field = "epsilon"});
   }
   RandomizedResponse rr;
   rr.epsilon_ = epsilon;
   rr.categories_ = static_cast<std::size_t>(categories);
   const double scaled = std::ldexp(epsilon, shift);  // exact: a power-of-two scaling
-  // Exact when ε has at most 53 significant bits (always); no rounding is needed.
   rr.epsilon_num_ = static_cast<std::uint64_t>(scaled);
   rr.epsilon_shift_ = shift;
   return rr;

@@ -125,6 +125,11 @@ TEST(RandomizedResponseTest, ValidationAndProbabilities) {
                InvalidArgumentError);
   const auto rr = RandomizedResponse::Builder().SetEpsilon(0.1).SetCategories(3).Build();
   EXPECT_EQ(rr.realized_epsilon(), 0.1);  // a double is a dyadic rational: exact
+  // Also for a mantissa with its last bit set just above a power of two.
+  const double odd = std::nextafter(2.0, 3.0);
+  EXPECT_EQ(
+      RandomizedResponse::Builder().SetEpsilon(odd).SetCategories(2).Build().realized_epsilon(),
+      odd);
   EXPECT_NEAR(rr.keep_probability() / rr.other_probability(), std::exp(0.1), 1e-12);
   EXPECT_NEAR(rr.keep_probability() + 2 * rr.other_probability(), 1.0, 1e-12);
   EXPECT_THROW((void)rr.Respond(3), InvalidArgumentError);

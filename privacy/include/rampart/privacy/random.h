@@ -48,11 +48,11 @@ enum class SecureRandomBackend {
 class SecureRandom {
  public:
   using result_type = std::uint64_t;
-  static constexpr std::size_t kBufferBytes = 64 * 1024;
+  static constexpr std::size_t kBufferBytes = std::size_t{64} * 1024;
   static constexpr std::size_t kBufferWords = kBufferBytes / sizeof(std::uint64_t);
   // The keystream is rekeyed from RAND_bytes after this much output (fast key erasure bounds how
   // much past output a later key compromise can reveal).
-  static constexpr std::size_t kRekeyBytes = 1024 * 1024;
+  static constexpr std::size_t kRekeyBytes = std::size_t{1024} * 1024;
 
   explicit SecureRandom(SecureRandomBackend backend = SecureRandomBackend::kAes256CtrKeystream);
   ~SecureRandom();
