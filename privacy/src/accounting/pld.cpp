@@ -225,7 +225,10 @@ std::pair<std::int64_t, std::int64_t> GridBounds(const LossTails& tails, double 
 
 Direction Discretize(const LossTails& tails, const PldOptions& options) {
   const double h = options.discretization;
-  const auto [i_lo, i_hi] = GridBounds(tails, h, options.tail_mass);
+  // (Not a structured binding: clang 14 cannot capture those in the lambda below.)
+  const std::pair<std::int64_t, std::int64_t> bounds = GridBounds(tails, h, options.tail_mass);
+  const std::int64_t i_lo = bounds.first;
+  const std::int64_t i_hi = bounds.second;
   const auto n = static_cast<std::size_t>(i_hi - i_lo + 1);
   Direction out{.offset = i_lo, .masses = std::vector<double>(n, 0.0)};
   const auto loss = [&](std::size_t j) {

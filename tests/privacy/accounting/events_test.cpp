@@ -35,18 +35,19 @@ TEST(EventsTest, EveryKindRoundTripsThroughJson) {
 }
 
 TEST(EventsTest, FactoriesRejectOutOfDomainParameters) {
-  EXPECT_THROW(PrivacyEvent::Laplace(0.0), InvalidArgumentError);
-  EXPECT_THROW(PrivacyEvent::Gaussian(-1.0), InvalidArgumentError);
-  EXPECT_THROW(PrivacyEvent::Gaussian(1.0, 0.0), InvalidArgumentError);
-  EXPECT_THROW(PrivacyEvent::DiscreteGaussian(1.0, 0), InvalidArgumentError);
-  EXPECT_THROW(PrivacyEvent::EpsilonDelta(-0.1), InvalidArgumentError);
-  EXPECT_THROW(PrivacyEvent::EpsilonDelta(1.0, 1.0), InvalidArgumentError);
-  EXPECT_THROW(PrivacyEvent::PoissonSubsampled(PrivacyEvent::Gaussian(1.0), 0.0),
+  EXPECT_THROW((void)PrivacyEvent::Laplace(0.0), InvalidArgumentError);
+  EXPECT_THROW((void)PrivacyEvent::Gaussian(-1.0), InvalidArgumentError);
+  EXPECT_THROW((void)PrivacyEvent::Gaussian(1.0, 0.0), InvalidArgumentError);
+  EXPECT_THROW((void)PrivacyEvent::DiscreteGaussian(1.0, 0), InvalidArgumentError);
+  EXPECT_THROW((void)PrivacyEvent::EpsilonDelta(-0.1), InvalidArgumentError);
+  EXPECT_THROW((void)PrivacyEvent::EpsilonDelta(1.0, 1.0), InvalidArgumentError);
+  EXPECT_THROW((void)PrivacyEvent::PoissonSubsampled(PrivacyEvent::Gaussian(1.0), 0.0),
                InvalidArgumentError);
-  EXPECT_THROW(PrivacyEvent::PoissonSubsampled(PrivacyEvent::Gaussian(1.0), 1.5),
+  EXPECT_THROW((void)PrivacyEvent::PoissonSubsampled(PrivacyEvent::Gaussian(1.0), 1.5),
                InvalidArgumentError);
-  EXPECT_THROW(PrivacyEvent::SelfComposed(PrivacyEvent::Gaussian(1.0), 0), InvalidArgumentError);
-  EXPECT_NO_THROW(PrivacyEvent::PoissonSubsampled(PrivacyEvent::Gaussian(1.0), 1.0));
+  EXPECT_THROW((void)PrivacyEvent::SelfComposed(PrivacyEvent::Gaussian(1.0), 0),
+               InvalidArgumentError);
+  EXPECT_NO_THROW((void)PrivacyEvent::PoissonSubsampled(PrivacyEvent::Gaussian(1.0), 1.0));
 }
 
 TEST(EventsTest, MalformedJsonNamesThePath) {
