@@ -368,7 +368,7 @@ class Loader {
       Process(proto, label);
     } catch (const Error& e) {
       if (!e.location().field.empty()) throw;
-      throw Error(e.kind(), label + ": " + e.message(), {.file = source_, .field = label});
+      throw Error(e.kind(), e.message(), {.file = source_, .field = label});
     }
   }
 
