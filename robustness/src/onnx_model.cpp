@@ -580,6 +580,13 @@ std::int64_t OnnxModel::output_size() const {
 bool OnnxModel::ends_in_softmax() const {
   return graph_->ends_in_softmax;
 }
+std::int64_t OnnxModel::activation_size() const {
+  std::int64_t total = 0;
+  for (const Shape& shape : graph_->value_shapes) {
+    total += ElementCount(Shape(shape.begin() + 1, shape.end()));
+  }
+  return total;
+}
 int OnnxModel::opset() const {
   return graph_->opset;
 }

@@ -103,6 +103,9 @@ TEST(FixtureModels, Metadata) {
   EXPECT_EQ(cnn.opset(), 11);
   // The Shape -> Gather -> Unsqueeze -> Concat chain was folded away.
   EXPECT_EQ(cnn.node_count(), 8U);
+  // 64 input + 512 x2 (conv1, relu) + 128 (pool) + 256 x2 (conv2, relu) + 64 (pool) + 64
+  // (reshape) + 10 (logits).
+  EXPECT_EQ(cnn.activation_size(), 64 + 1024 + 128 + 512 + 64 + 64 + 10);
   EXPECT_TRUE(OnnxModel::Load(kDir + "tanh_softmax.onnx").ends_in_softmax());
 }
 

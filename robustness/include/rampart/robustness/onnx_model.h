@@ -45,6 +45,9 @@ class OnnxModel {
   // probabilities saturate in float32 and mask gradients. Reports should warn about it.
   [[nodiscard]] bool ends_in_softmax() const;
   [[nodiscard]] int opset() const;
+  // Floats per sample over all intermediate tensors (what the executor allocates per sample,
+  // twice with gradients).
+  [[nodiscard]] std::int64_t activation_size() const;
   // Nodes left to run after constant folding.
   [[nodiscard]] std::size_t node_count() const;
   [[nodiscard]] const std::string& source() const;
