@@ -10,13 +10,16 @@
 #include <benchmark/benchmark.h>
 
 #include <rampart/robustness/executor.h>
+#include <rampart/robustness/npy.h>
 
 namespace {
 
 using rampart::robustness::Batch;
 using rampart::robustness::Executor;
 using rampart::robustness::Loss;
+using rampart::robustness::NpyArray;
 using rampart::robustness::OnnxModel;
+using rampart::robustness::ReadNpy;
 
 const std::string kDir = std::string(RAMPART_TESTDATA_DIR) + "/robustness/";
 
@@ -24,7 +27,18 @@ void Run(benchmark::State& state, const std::string& name, bool gradient) {
   const auto batch = static_cast<Eigen::Index>(state.range(0));
   const auto threads = static_cast<int>(state.range(1));
   Executor executor(OnnxModel::Load(kDir + name + ".onnx"), {.threads = threads});
-  const Batch x = Batch::Random(batch, executor.model().input_size());
+  // Inputs from the data the models were trained on (tiled), so that activations and gradients
+  // have realistic magnitudes: far out-of-distribution inputs saturate the softmax and make
+  // gradients subnormal, which is slow on every CPU and would not measure the runtime.
+  const NpyArray demo = ReadNpy(kDir + "demo_x.npy");
+  const std::int64_t d = executor.model().input_size();
+  const std::int64_t available = static_cast<std::int64_t>(demo.values.size()) / d;
+  Batch x(batch, d);
+  for (Eigen::Index r = 0; r < batch; ++r) {
+    for (Eigen::Index c = 0; c < d; ++c) {
+      x(r, c) = static_cast<float>(demo.values[static_cast<std::size_t>((r % available) * d + c)]);
+    }
+  }
   std::vector<std::int64_t> labels(static_cast<std::size_t>(batch));
   for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<std::int64_t>(i % 10);
   for (auto _ : state) {

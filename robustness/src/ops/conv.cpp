@@ -146,12 +146,31 @@ class ConvOp final : public Op {
     return g;
   }
 
+  // Output columns [lo, hi) whose input column ow*sw - pl + kj*dw lies inside [0, w).
+  struct ColumnRange {
+    std::int64_t lo;
+    std::int64_t hi;
+    std::int64_t offset;  // input column = ow * stride + offset
+  };
+
+  [[nodiscard]] ColumnRange Columns(const Geometry& g, std::int64_t kj) const {
+    const std::int64_t stride = window_.stride_w;
+    const std::int64_t offset = kj * window_.dilation_w - g.pad_left;
+    // lo: smallest ow with ow*stride + offset >= 0; hi: one past the largest with < w.
+    std::int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
+    std::int64_t hi = g.w - offset <= 0 ? 0 : (g.w - offset - 1) / stride + 1;
+    lo = std::min(lo, g.ow);
+    hi = std::clamp(hi, lo, g.ow);
+    return {lo, hi, offset};
+  }
+
   // col[(c, ki, kj), (s, oh, ow)] = x[s, grp*cg + c, oh*sh - pt + ki*dh, ow*sw - pl + kj*dw].
   void Im2Col(const Geometry& g, const float* x, std::int64_t grp, float* col) const {
     const Window2d& win = window_;
     for (std::int64_t c = 0; c < g.cg; ++c) {
       for (std::int64_t ki = 0; ki < win.kernel_h; ++ki) {
         for (std::int64_t kj = 0; kj < win.kernel_w; ++kj) {
+          const ColumnRange cr = Columns(g, kj);
           float* row = col + ((c * win.kernel_h + ki) * win.kernel_w + kj) * g.cols;
           for (std::int64_t s = 0; s < g.n; ++s) {
             const float* plane = x + (s * g.c + grp * g.cg + c) * g.h * g.w;
@@ -163,11 +182,16 @@ class ConvOp final : public Op {
                 std::fill(out_row, out_row + g.ow, 0.0F);
                 continue;
               }
-              const float* in_row = plane + ih * g.w;
-              for (std::int64_t ow = 0; ow < g.ow; ++ow) {
-                const std::int64_t iw = ow * win.stride_w - g.pad_left + kj * win.dilation_w;
-                out_row[ow] = (iw < 0 || iw >= g.w) ? 0.0F : in_row[iw];
+              const float* in_row = plane + ih * g.w + cr.offset;
+              std::fill(out_row, out_row + cr.lo, 0.0F);
+              if (win.stride_w == 1) {
+                std::copy(in_row + cr.lo, in_row + cr.hi, out_row + cr.lo);
+              } else {
+                for (std::int64_t ow = cr.lo; ow < cr.hi; ++ow) {
+                  out_row[ow] = in_row[ow * win.stride_w];
+                }
               }
+              std::fill(out_row + cr.hi, out_row + g.ow, 0.0F);
             }
           }
         }
@@ -181,6 +205,7 @@ class ConvOp final : public Op {
     for (std::int64_t c = 0; c < g.cg; ++c) {
       for (std::int64_t ki = 0; ki < win.kernel_h; ++ki) {
         for (std::int64_t kj = 0; kj < win.kernel_w; ++kj) {
+          const ColumnRange cr = Columns(g, kj);
           const float* row = col + ((c * win.kernel_h + ki) * win.kernel_w + kj) * g.cols;
           for (std::int64_t s = 0; s < g.n; ++s) {
             float* plane = dx + (s * g.c + grp * g.cg + c) * g.h * g.w;
@@ -189,10 +214,9 @@ class ConvOp final : public Op {
               const std::int64_t ih = oh * win.stride_h - g.pad_top + ki * win.dilation_h;
               if (ih < 0 || ih >= g.h) continue;
               const float* in_row = in + oh * g.ow;
-              float* out_row = plane + ih * g.w;
-              for (std::int64_t ow = 0; ow < g.ow; ++ow) {
-                const std::int64_t iw = ow * win.stride_w - g.pad_left + kj * win.dilation_w;
-                if (iw >= 0 && iw < g.w) out_row[iw] += in_row[ow];
+              float* out_row = plane + ih * g.w + cr.offset;
+              for (std::int64_t ow = cr.lo; ow < cr.hi; ++ow) {
+                out_row[ow * win.stride_w] += in_row[ow];
               }
             }
           }

@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <rampart/common/error.h>
 
@@ -24,6 +25,13 @@ class PoolOp final : public Op {
     if (!max && (window_.dilation_h != 1 || window_.dilation_w != 1)) {
       throw UnsupportedError("AveragePool with dilations");
     }
+    // Every window must overlap the input (else MaxPool has no element to pick).
+    const std::int64_t extent_h = (window_.kernel_h - 1) * window_.dilation_h + 1;
+    const std::int64_t extent_w = (window_.kernel_w - 1) * window_.dilation_w + 1;
+    if (window_.pad_top >= extent_h || window_.pad_bottom >= extent_h ||
+        window_.pad_left >= extent_w || window_.pad_right >= extent_w) {
+      throw InputError("pooling pads must be smaller than the window");
+    }
   }
 
   Shape InferShape(const std::vector<Shape>& in) const override {
@@ -36,103 +44,131 @@ class PoolOp final : public Op {
   }
 
   void Forward(const ForwardArgs& args) const override {
-    ForEachWindow(args.input_shapes[0], args.output_shape,
-                  [&](std::int64_t plane_in, std::int64_t out, const Span& span) {
-                    const float* x = args.inputs[0] + plane_in;
-                    if (max_) {
-                      args.output[out] = x[ArgMax(x, span)];
-                    } else {
-                      float sum = 0.0F;
-                      for (std::int64_t ih = span.h0; ih < span.h1; ++ih) {
-                        for (std::int64_t iw = span.w0; iw < span.w1; ++iw) {
-                          sum += x[ih * span.width + iw];
-                        }
-                      }
-                      args.output[out] = sum / static_cast<float>(span.divisor);
-                    }
-                  });
+    const Extents e = GetExtents(args.input_shapes[0], args.output_shape);
+    for (std::int64_t plane = 0; plane < e.planes; ++plane) {
+      const float* x = args.inputs[0] + plane * e.h * e.w;
+      float* y = args.output + plane * e.oh * e.ow;
+      for (std::int64_t oh = 0; oh < e.oh; ++oh) {
+        const Range& rh = e.rows[static_cast<std::size_t>(oh)];
+        for (std::int64_t ow = 0; ow < e.ow; ++ow) {
+          const Range& rw = e.cols[static_cast<std::size_t>(ow)];
+          if (max_) {
+            y[oh * e.ow + ow] = x[ArgMax(x, e.w, rh, rw)];
+          } else {
+            float sum = 0.0F;
+            for (std::int64_t ih = rh.begin; ih < rh.end; ++ih) {
+              for (std::int64_t iw = rw.begin; iw < rw.end; ++iw) sum += x[ih * e.w + iw];
+            }
+            y[oh * e.ow + ow] = sum / Divisor(rh, rw);
+          }
+        }
+      }
+    }
   }
 
   void Backward(const BackwardArgs& args) const override {
     if (args.input_grads[0] == nullptr) return;
-    ForEachWindow(args.input_shapes[0], args.output_shape,
-                  [&](std::int64_t plane_in, std::int64_t out, const Span& span) {
-                    float* dx = args.input_grads[0] + plane_in;
-                    const float g = args.output_grad[out];
-                    if (max_) {
-                      dx[ArgMax(args.inputs[0] + plane_in, span)] += g;
-                    } else {
-                      const float share = g / static_cast<float>(span.divisor);
-                      for (std::int64_t ih = span.h0; ih < span.h1; ++ih) {
-                        for (std::int64_t iw = span.w0; iw < span.w1; ++iw) {
-                          dx[ih * span.width + iw] += share;
-                        }
-                      }
-                    }
-                  });
+    const Extents e = GetExtents(args.input_shapes[0], args.output_shape);
+    for (std::int64_t plane = 0; plane < e.planes; ++plane) {
+      const float* x = args.inputs[0] + plane * e.h * e.w;
+      float* dx = args.input_grads[0] + plane * e.h * e.w;
+      const float* dy = args.output_grad + plane * e.oh * e.ow;
+      for (std::int64_t oh = 0; oh < e.oh; ++oh) {
+        const Range& rh = e.rows[static_cast<std::size_t>(oh)];
+        for (std::int64_t ow = 0; ow < e.ow; ++ow) {
+          const Range& rw = e.cols[static_cast<std::size_t>(ow)];
+          const float g = dy[oh * e.ow + ow];
+          if (max_) {
+            dx[ArgMax(x, e.w, rh, rw)] += g;
+          } else {
+            const float share = g / Divisor(rh, rw);
+            for (std::int64_t ih = rh.begin; ih < rh.end; ++ih) {
+              for (std::int64_t iw = rw.begin; iw < rw.end; ++iw) dx[ih * e.w + iw] += share;
+            }
+          }
+        }
+      }
+    }
   }
 
  private:
-  // The input rows/columns a window covers, clipped to the input; dilation as a step.
-  struct Span {
-    std::int64_t h0, h1, w0, w1, dh, dw, width, divisor;
+  // Input positions a window covers along one axis, clipped to the input (first on the dilation
+  // grid), and its extent clipped to the padded input (for count_include_pad).
+  struct Range {
+    std::int64_t begin;
+    std::int64_t end;
+    std::int64_t step;
+    std::int64_t padded;
   };
 
-  // Index (within the plane) of the first maximum in the window, as PyTorch picks it.
-  static std::int64_t ArgMax(const float* x, const Span& span) {
-    std::int64_t best = span.h0 * span.width + span.w0;
-    float best_value = -std::numeric_limits<float>::infinity();
-    for (std::int64_t ih = span.h0; ih < span.h1; ih += span.dh) {
-      for (std::int64_t iw = span.w0; iw < span.w1; iw += span.dw) {
-        const float v = x[ih * span.width + iw];
-        if (v > best_value || std::isnan(v)) {
-          best_value = v;
-          best = ih * span.width + iw;
-          if (std::isnan(v)) return best;
-        }
+  struct Extents {
+    std::int64_t planes, h, w, oh, ow;
+    std::vector<Range> rows;
+    std::vector<Range> cols;
+  };
+
+  static std::vector<Range> Ranges(std::int64_t out, std::int64_t in, std::int64_t kernel,
+                                   std::int64_t stride, std::int64_t dilation,
+                                   std::int64_t pad_begin, std::int64_t padded_end) {
+    std::vector<Range> ranges(static_cast<std::size_t>(out));
+    for (std::int64_t o = 0; o < out; ++o) {
+      const std::int64_t start = o * stride - pad_begin;
+      const std::int64_t stop = start + (kernel - 1) * dilation + 1;
+      std::int64_t first = start;
+      if (first < 0) first += ((-first + dilation - 1) / dilation) * dilation;
+      ranges[static_cast<std::size_t>(o)] = {first, std::min(stop, in), dilation,
+                                             std::min(stop, padded_end) - start};
+    }
+    return ranges;
+  }
+
+  [[nodiscard]] Extents GetExtents(const Shape& x, const Shape& y) const {
+    const Window2d::Resolved r = window_.Resolve(x[2], x[3]);
+    const bool explicit_pads = window_.auto_pad == "NOTSET";
+    Extents e{x[0] * x[1], x[2], x[3], y[2], y[3], {}, {}};
+    e.rows = Ranges(e.oh, e.h, window_.kernel_h, window_.stride_h, window_.dilation_h, r.pad_top,
+                    e.h + (explicit_pads ? window_.pad_bottom : 0));
+    e.cols = Ranges(e.ow, e.w, window_.kernel_w, window_.stride_w, window_.dilation_w, r.pad_left,
+                    e.w + (explicit_pads ? window_.pad_right : 0));
+    return e;
+  }
+
+  [[nodiscard]] float Divisor(const Range& rh, const Range& rw) const {
+    // As PyTorch: count_include_pad counts the window clipped to the padded input.
+    const std::int64_t count = count_include_pad_
+                                   ? rh.padded * rw.padded
+                                   : std::max<std::int64_t>(0, rh.end - rh.begin) *
+                                         std::max<std::int64_t>(0, rw.end - rw.begin);
+    return static_cast<float>(std::max<std::int64_t>(1, count));
+  }
+
+  // Index (within the plane) of the first maximum in the window, as PyTorch picks it; a NaN
+  // wins over numbers. Branch-free: window comparisons are unpredictable.
+  static std::int64_t ArgMax(const float* x, std::int64_t width, const Range& rh, const Range& rw) {
+    std::int64_t best = rh.begin * width + rw.begin;
+    if (rh.end - rh.begin == 2 && rw.end - rw.begin == 2 && rh.step == 1 && rw.step == 1) {
+      // The common 2x2 window, unrolled.
+      const std::int64_t index[4] = {best, best + 1, best + width, best + width + 1};
+      float top = x[best];
+      for (int k = 1; k < 4; ++k) {
+        const float v = x[index[k]];
+        const bool take = v > top || (v != v && top == top);
+        best = take ? index[k] : best;
+        top = take ? v : top;
+      }
+      return best;
+    }
+    float best_value = x[best];
+    for (std::int64_t ih = rh.begin; ih < rh.end; ih += rh.step) {
+      for (std::int64_t iw = rw.begin; iw < rw.end; iw += rw.step) {
+        const std::int64_t i = ih * width + iw;
+        const float v = x[i];
+        const bool take = v > best_value || (v != v && best_value == best_value);
+        best = take ? i : best;
+        best_value = take ? v : best_value;
       }
     }
     return best;
-  }
-
-  template <typename F>
-  void ForEachWindow(const Shape& x, const Shape& y, F&& f) const {
-    const std::int64_t planes = x[0] * x[1];
-    const std::int64_t h = x[2];
-    const std::int64_t w = x[3];
-    const Window2d::Resolved r = window_.Resolve(h, w);
-    const std::int64_t pad_bottom_edge =
-        h + (window_.auto_pad == "NOTSET" ? window_.pad_bottom : 0);
-    const std::int64_t pad_right_edge = w + (window_.auto_pad == "NOTSET" ? window_.pad_right : 0);
-    for (std::int64_t plane = 0; plane < planes; ++plane) {
-      for (std::int64_t oh = 0; oh < y[2]; ++oh) {
-        const std::int64_t hs = oh * window_.stride_h - r.pad_top;
-        const std::int64_t he = hs + (window_.kernel_h - 1) * window_.dilation_h + 1;
-        for (std::int64_t ow = 0; ow < y[3]; ++ow) {
-          const std::int64_t ws = ow * window_.stride_w - r.pad_left;
-          const std::int64_t we = ws + (window_.kernel_w - 1) * window_.dilation_w + 1;
-          Span span{};
-          span.dh = window_.dilation_h;
-          span.dw = window_.dilation_w;
-          span.width = w;
-          // First in-range row/column on the dilation grid.
-          span.h0 = hs;
-          while (span.h0 < 0) span.h0 += span.dh;
-          span.w0 = ws;
-          while (span.w0 < 0) span.w0 += span.dw;
-          span.h1 = std::min(he, h);
-          span.w1 = std::min(we, w);
-          if (count_include_pad_) {
-            // As PyTorch: the window clipped to the padded input counts, padding included.
-            span.divisor =
-                (std::min(he, pad_bottom_edge) - hs) * (std::min(we, pad_right_edge) - ws);
-          } else {
-            span.divisor = std::max<std::int64_t>(1, (span.h1 - span.h0) * (span.w1 - span.w0));
-          }
-          f(plane * h * w, (plane * y[2] + oh) * y[3] + ow, span);
-        }
-      }
-    }
   }
 
   bool max_;
