@@ -1,0 +1,291 @@
+#include <algorithm>
+#include <map>
+#include <string>
+#include <thread>
+
+#include <rampart/common/error.h>
+#include <rampart/robustness/executor.h>
+
+#include "graph.h"
+
+namespace rampart::robustness {
+
+namespace {
+
+using internal::Graph;
+using internal::InputRef;
+
+// Fewer rows than this per thread do not pay for a thread start (~50 us).
+constexpr std::int64_t kMinRowsPerThread = 48;
+// Rows run through the graph at once: large enough for efficient GEMMs, small enough that a
+// chunk's activations and gradients stay in the L2 cache of small CNNs.
+constexpr std::int64_t kRowsPerChunk = 32;
+// Plans kept per worker (a batch size and its tail chunk are typical).
+constexpr std::size_t kMaxPlansPerWorker = 4;
+
+// Buffers and pointers for running the graph on `rows` samples: laid out once, reused.
+struct Plan {
+  struct Step {
+    std::vector<Shape> input_shapes;
+    std::vector<const float*> inputs;
+    std::vector<float*> input_grads;
+    float* output = nullptr;
+    float* output_grad = nullptr;
+    Shape output_shape;
+  };
+
+  Plan(const Graph& graph, std::int64_t rows) {
+    std::vector<std::size_t> offsets;
+    std::size_t total = 0;
+    for (const Shape& symbolic : graph.value_shapes) {
+      Shape shape = symbolic;
+      shape[0] = rows;
+      offsets.push_back(total);
+      total += static_cast<std::size_t>(ElementCount(shape));
+      shapes.push_back(std::move(shape));
+    }
+    values.assign(total, 0.0F);
+    grads.assign(total, 0.0F);
+    std::int64_t scratch_size = 0;
+    for (const internal::Node& node : graph.nodes) {
+      Step step;
+      for (const InputRef& ref : node.inputs) {
+        switch (ref.kind) {
+          case InputRef::Kind::kAbsent:
+            step.input_shapes.emplace_back();
+            step.inputs.push_back(nullptr);
+            step.input_grads.push_back(nullptr);
+            break;
+          case InputRef::Kind::kConstant: {
+            const internal::ConstTensor& c = *graph.constants[ref.index];
+            step.input_shapes.push_back(c.shape);
+            step.inputs.push_back(c.type == internal::DataType::kFloat ? c.floats.data() : nullptr);
+            step.input_grads.push_back(nullptr);
+            break;
+          }
+          case InputRef::Kind::kValue:
+            step.input_shapes.push_back(shapes[ref.index]);
+            step.inputs.push_back(values.data() + offsets[ref.index]);
+            step.input_grads.push_back(grads.data() + offsets[ref.index]);
+            break;
+        }
+      }
+      step.output = values.data() + offsets[node.output];
+      step.output_grad = grads.data() + offsets[node.output];
+      step.output_shape = shapes[node.output];
+      scratch_size =
+          std::max(scratch_size, node.op->ScratchSize(step.input_shapes, step.output_shape));
+      steps.push_back(std::move(step));
+    }
+    scratch.assign(static_cast<std::size_t>(scratch_size), 0.0F);
+    value_offsets = std::move(offsets);
+  }
+
+  float* Value(std::size_t v) { return values.data() + value_offsets[v]; }
+  float* Grad(std::size_t v) { return grads.data() + value_offsets[v]; }
+
+  std::vector<Shape> shapes;
+  std::vector<std::size_t> value_offsets;
+  std::vector<float> values;
+  std::vector<float> grads;
+  std::vector<float> scratch;
+  std::vector<Step> steps;
+};
+
+struct Worker {
+  std::map<std::int64_t, std::unique_ptr<Plan>> plans;
+
+  Plan& PlanFor(const Graph& graph, std::int64_t rows) {
+    auto it = plans.find(rows);
+    if (it != plans.end()) return *it->second;
+    return *plans.emplace(rows, std::make_unique<Plan>(graph, rows)).first->second;
+  }
+};
+
+}  // namespace
+
+struct Executor::Impl {
+  OnnxModel model;
+  int threads;
+  std::vector<Worker> workers;
+
+  Impl(OnnxModel m, int t) : model(std::move(m)), threads(t) {
+    if (threads <= 0) threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+    workers.resize(static_cast<std::size_t>(threads));
+  }
+
+  [[nodiscard]] const Graph& graph() const { return model.graph(); }
+
+  void CheckInputs(const Eigen::Ref<const Batch>& inputs) const {
+    if (inputs.cols() != model.input_size()) {
+      throw InvalidArgumentError("inputs have " + std::to_string(inputs.cols()) +
+                                 " values per sample but the model expects " +
+                                 std::to_string(model.input_size()) + " (" +
+                                 ShapeToString(model.input_shape()) + ")");
+    }
+  }
+
+  // Splits `rows` into chunks of at most kRowsPerChunk (activations of a chunk stay in cache),
+  // deals them to up to `threads` workers, prepares every plan here (allocation may throw), then
+  // runs f(plan, begin, count) on the chunks in parallel. Kernels do not throw.
+  template <typename F>
+  void Parallel(std::int64_t rows, F&& f) {
+    if (rows == 0) return;
+    const std::int64_t chunks = (rows + kRowsPerChunk - 1) / kRowsPerChunk;
+    const std::int64_t used = std::max<std::int64_t>(
+        1, std::min<std::int64_t>({threads, chunks, rows / kMinRowsPerThread}));
+    const auto run = [&](std::int64_t worker) {
+      for (std::int64_t c = worker; c < chunks; c += used) {
+        const std::int64_t begin = c * kRowsPerChunk;
+        const std::int64_t count = std::min(kRowsPerChunk, rows - begin);
+        f(*workers[static_cast<std::size_t>(worker)].plans.at(count), begin, count);
+      }
+    };
+    for (std::int64_t worker = 0; worker < used; ++worker) {
+      // A worker needs at most two sizes per call (full chunks and the tail); drop old plans
+      // before adding new ones so the count stays bounded.
+      Worker& w = workers[static_cast<std::size_t>(worker)];
+      const std::int64_t tail = rows - (chunks - 1) * kRowsPerChunk;
+      const bool missing =
+          w.plans.count(std::min(kRowsPerChunk, rows)) == 0 || w.plans.count(tail) == 0;
+      if (missing && w.plans.size() + 2 > kMaxPlansPerWorker) w.plans.clear();
+      for (std::int64_t c = worker; c < chunks; c += used) {
+        (void)w.PlanFor(graph(), std::min(kRowsPerChunk, rows - c * kRowsPerChunk));
+      }
+    }
+    std::vector<std::thread> pool;
+    for (std::int64_t worker = 1; worker < used; ++worker) pool.emplace_back(run, worker);
+    run(0);
+    for (std::thread& t : pool) t.join();
+  }
+
+  void RunForward(Plan& plan, const Eigen::Ref<const Batch>& inputs, std::int64_t begin,
+                  std::int64_t count, std::size_t node_count) const {
+    float* x = plan.Value(0);
+    const std::int64_t cols = inputs.cols();
+    for (std::int64_t r = 0; r < count; ++r) {
+      const float* src = inputs.data() + (begin + r) * inputs.outerStride();
+      std::copy(src, src + cols, x + r * cols);
+    }
+    const Graph& g = graph();
+    for (std::size_t i = 0; i < node_count; ++i) {
+      Plan::Step& step = plan.steps[i];
+      g.nodes[i].op->Forward(
+          {step.inputs, step.input_shapes, step.output, step.output_shape, plan.scratch.data()});
+    }
+  }
+
+  // Back-propagates from the gradient already stored for `seed_value` through the first
+  // `node_count` nodes; the caller zeroed the gradients first.
+  void RunBackward(Plan& plan, std::size_t node_count) const {
+    const Graph& g = graph();
+    for (std::size_t i = node_count; i-- > 0;) {
+      Plan::Step& step = plan.steps[i];
+      g.nodes[i].op->Backward({step.inputs, step.input_shapes, step.output, step.output_shape,
+                               step.output_grad, step.input_grads, plan.scratch.data()});
+    }
+  }
+
+  Batch Outputs(const Eigen::Ref<const Batch>& inputs, std::size_t value, std::size_t nodes) {
+    CheckInputs(inputs);
+    const std::int64_t width = ElementCount(
+        Shape(graph().value_shapes[value].begin() + 1, graph().value_shapes[value].end()));
+    Batch out(inputs.rows(), width);
+    Parallel(inputs.rows(), [&](Plan& plan, std::int64_t begin, std::int64_t count) {
+      RunForward(plan, inputs, begin, count, nodes);
+      out.middleRows(begin, count) = internal::ConstMatrixMap(plan.Value(value), count, width);
+    });
+    return out;
+  }
+};
+
+Executor::Executor(OnnxModel model, ExecutorOptions options)
+    : impl_(std::make_unique<Impl>(std::move(model), options.threads)) {}
+Executor::~Executor() = default;
+Executor::Executor(Executor&&) noexcept = default;
+Executor& Executor::operator=(Executor&&) noexcept = default;
+
+const OnnxModel& Executor::model() const {
+  return impl_->model;
+}
+
+Batch Executor::Forward(const Eigen::Ref<const Batch>& inputs) {
+  const Graph& g = impl_->graph();
+  return impl_->Outputs(inputs, g.output_value, g.nodes.size());
+}
+
+Batch Executor::Logits(const Eigen::Ref<const Batch>& inputs) {
+  const Graph& g = impl_->graph();
+  return impl_->Outputs(inputs, g.logits_value, g.logits_node_count);
+}
+
+std::vector<std::int64_t> Executor::Predict(const Eigen::Ref<const Batch>& inputs) {
+  const Batch logits = Logits(inputs);
+  std::vector<std::int64_t> classes(static_cast<std::size_t>(logits.rows()));
+  for (std::int64_t r = 0; r < logits.rows(); ++r) {
+    Eigen::Index best = 0;
+    logits.row(r).maxCoeff(&best);
+    classes[static_cast<std::size_t>(r)] = best;
+  }
+  return classes;
+}
+
+Batch Executor::Vjp(const Eigen::Ref<const Batch>& inputs,
+                    const Eigen::Ref<const Batch>& output_grad) {
+  impl_->CheckInputs(inputs);
+  const Graph& g = impl_->graph();
+  if (output_grad.rows() != inputs.rows() || output_grad.cols() != g.output_size) {
+    throw InvalidArgumentError("the output gradient must have one row per sample and " +
+                               std::to_string(g.output_size) + " columns");
+  }
+  Batch grad(inputs.rows(), inputs.cols());
+  impl_->Parallel(inputs.rows(), [&](Plan& plan, std::int64_t begin, std::int64_t count) {
+    impl_->RunForward(plan, inputs, begin, count, g.nodes.size());
+    std::fill(plan.grads.begin(), plan.grads.end(), 0.0F);
+    internal::MatrixMap(plan.Grad(g.output_value), count, g.output_size) =
+        output_grad.middleRows(begin, count);
+    impl_->RunBackward(plan, g.nodes.size());
+    grad.middleRows(begin, count) = internal::ConstMatrixMap(plan.Grad(0), count, inputs.cols());
+  });
+  return grad;
+}
+
+LossGradient Executor::Gradient(const Eigen::Ref<const Batch>& inputs,
+                                std::span<const std::int64_t> labels, Loss loss) {
+  impl_->CheckInputs(inputs);
+  const Graph& g = impl_->graph();
+  if (static_cast<std::int64_t>(labels.size()) != inputs.rows()) {
+    throw InvalidArgumentError(std::to_string(labels.size()) + " labels for " +
+                               std::to_string(inputs.rows()) + " samples");
+  }
+  // Validates labels and the class count before any thread starts.
+  (void)LossOnLogits(loss, Batch::Zero(std::min<Eigen::Index>(inputs.rows(), 1), g.output_size),
+                     labels.first(std::min<std::size_t>(labels.size(), 1)), nullptr);
+  for (const std::int64_t label : labels) {
+    if (label < 0 || label >= g.output_size) {
+      throw InvalidArgumentError("label " + std::to_string(label) + " out of range for " +
+                                 std::to_string(g.output_size) + " classes");
+    }
+  }
+  LossGradient result;
+  result.loss.resize(inputs.rows());
+  result.gradient.resize(inputs.rows(), inputs.cols());
+  result.logits.resize(inputs.rows(), g.output_size);
+  impl_->Parallel(inputs.rows(), [&](Plan& plan, std::int64_t begin, std::int64_t count) {
+    impl_->RunForward(plan, inputs, begin, count, g.logits_node_count);
+    const internal::ConstMatrixMap logits(plan.Value(g.logits_value), count, g.output_size);
+    result.logits.middleRows(begin, count) = logits;
+    Batch dz;
+    result.loss.segment(begin, count) = LossOnLogits(
+        loss, logits,
+        labels.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(count)), &dz);
+    std::fill(plan.grads.begin(), plan.grads.end(), 0.0F);
+    internal::MatrixMap(plan.Grad(g.logits_value), count, g.output_size) = dz;
+    impl_->RunBackward(plan, g.logits_node_count);
+    result.gradient.middleRows(begin, count) =
+        internal::ConstMatrixMap(plan.Grad(0), count, inputs.cols());
+  });
+  return result;
+}
+
+}  // namespace rampart::robustness
