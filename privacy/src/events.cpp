@@ -6,6 +6,7 @@
 
 #include <rampart/common/error.h>
 #include <rampart/privacy/events.h>
+#include <rampart/privacy/mechanism.h>
 #include <rampart/privacy/parameters.h>
 
 namespace rampart::privacy {
@@ -301,6 +302,27 @@ std::vector<std::pair<PrivacyEvent, std::int64_t>> FlattenEvent(const PrivacyEve
   std::vector<std::pair<PrivacyEvent, std::int64_t>> atoms;
   Flatten(event, 1, atoms);
   return atoms;
+}
+
+PrivacyEvent EventOf(const NoiseMechanism& mechanism) {
+  const std::string_view name = mechanism.name();
+  const double g = mechanism.granularity();
+  const bool integer = name == "discrete-laplace" || name == "discrete-gaussian";
+  // Sensitivity in grid steps: the integer mechanisms take it as is; the real-valued ones round
+  // neighbouring inputs to the grid, which can move them one step further apart.
+  const double steps =
+      integer ? mechanism.sensitivity() : std::floor(mechanism.sensitivity() / g) + 1;
+  if (!(steps < 0x1p62)) {
+    throw UnsupportedError(fmt::format("sensitivity of {} mechanism too large to account", name));
+  }
+  const auto sensitivity = static_cast<std::int64_t>(steps);
+  if (name == "laplace" || name == "discrete-laplace") {
+    return PrivacyEvent::DiscreteLaplace(mechanism.scale() / g, sensitivity);
+  }
+  if (name == "gaussian" || name == "discrete-gaussian") {
+    return PrivacyEvent::DiscreteGaussian(mechanism.scale() / g, sensitivity);
+  }
+  throw UnsupportedError(fmt::format("no privacy event for the '{}' mechanism", name));
 }
 
 }  // namespace rampart::privacy

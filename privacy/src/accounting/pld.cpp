@@ -137,16 +137,30 @@ LossTails AtomTails(std::vector<std::array<double, 3>> atoms, double infinity_ma
           .max_loss = max_loss};
 }
 
+LossTails EpsilonDeltaTails(double epsilon, double delta) {
+  // The dominating pair of every (epsilon, delta)-DP mechanism (Kairouz, Oh & Viswanath 2015):
+  // randomized response with probability delta of revealing everything.
+  const double keep = 1.0 - delta;
+  const double hi = keep * std::exp(epsilon) / (1.0 + std::exp(epsilon));
+  const double lo = keep / (1.0 + std::exp(epsilon));
+  return AtomTails({{epsilon, hi, lo}, {-epsilon, lo, hi}}, delta);
+}
+
 // Discrete Gaussian N_Z(0, sigma^2) against N_Z(Delta, sigma^2) (CKS20), or discrete Laplace
 // P(x) ∝ exp(-|x| / t): enumerate the integers that carry all but a negligible mass (the rest,
 // a far tail, is charged to L = inf).
 LossTails DiscreteTails(bool gaussian, double noise, std::int64_t sensitivity) {
   const double reach = gaussian ? noise * 12.0 : noise * 75.0;  // P(|x| > reach) < 1e-31
   const auto k = static_cast<std::int64_t>(std::ceil(reach)) + sensitivity;
+  if (k > 4'000'000 && !gaussian) {
+    // Too wide to enumerate: fall back to the dominating pair of (Delta / t)-DP, which every
+    // discrete Laplace mechanism satisfies (sound, slightly looser).
+    return EpsilonDeltaTails(static_cast<double>(sensitivity) / noise, 0.0);
+  }
   if (k > 4'000'000) {
     throw UnsupportedError(
-        fmt::format("the pld accountant enumerates discrete noise; scale {} is too large "
-                    "(use the continuous mechanism's event instead)",
+        fmt::format("the pld accountant enumerates discrete Gaussian noise; sigma {} is too "
+                    "large (use the rdp or zcdp accountant)",
                     noise),
         {.field = "event"});
   }
@@ -168,15 +182,6 @@ LossTails DiscreteTails(bool gaussian, double noise, std::int64_t sensitivity) {
   }
   // The enumerated P mass misses < 1e-30: charged to infinity.
   return AtomTails(std::move(atoms), 1e-30);
-}
-
-LossTails EpsilonDeltaTails(double epsilon, double delta) {
-  // The dominating pair of every (epsilon, delta)-DP mechanism (Kairouz, Oh & Viswanath 2015):
-  // randomized response with probability delta of revealing everything.
-  const double keep = 1.0 - delta;
-  const double hi = keep * std::exp(epsilon) / (1.0 + std::exp(epsilon));
-  const double lo = keep / (1.0 + std::exp(epsilon));
-  return AtomTails({{epsilon, hi, lo}, {-epsilon, lo, hi}}, delta);
 }
 
 // Smallest grid index i in [lo, hi] with f(i) true, f monotone (false..., true...); hi if none.

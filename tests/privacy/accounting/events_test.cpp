@@ -1,10 +1,18 @@
+#include <cmath>
 #include <cstdint>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include <rampart/common/error.h>
+#include <rampart/privacy/accounting/basic.h>
+#include <rampart/privacy/accounting/pld.h>
+#include <rampart/privacy/accounting/rdp.h>
+#include <rampart/privacy/discrete_gaussian.h>
+#include <rampart/privacy/discrete_laplace.h>
 #include <rampart/privacy/events.h>
+#include <rampart/privacy/gaussian.h>
+#include <rampart/privacy/laplace.h>
 
 namespace rampart::privacy {
 namespace {
@@ -90,6 +98,39 @@ TEST(EventsTest, FlattenMergesEqualAtomsAndMultipliesCounts) {
   EXPECT_THROW(
       (void)FlattenEvent(PrivacyEvent::SelfComposed(PrivacyEvent::SelfComposed(g, big), big)),
       InvalidArgumentError);
+}
+
+TEST(EventsTest, NoiseMechanismsDescribeWhatTheyActuallyAdd) {
+  // Real-valued Laplace: integer noise of scale t on a grid of step g, sensitivity in steps
+  // floor(1 / g) + 1; its realised epsilon is at most the one asked for.
+  const LaplaceMechanism laplace =
+      LaplaceMechanism::Builder().SetEpsilon(1.0).SetSensitivity(1.0).Build();
+  const PrivacyEvent l = EventOf(laplace);
+  EXPECT_EQ(l.kind(), EventKind::kDiscreteLaplace);
+  EXPECT_EQ(l.noise(), laplace.scale() / laplace.granularity());
+  EXPECT_EQ(l.sensitivity(), std::floor(1.0 / laplace.granularity()) + 1);
+  const double eps = BasicAccountant().EpsilonFor(l, 1e-9).epsilon;
+  EXPECT_LE(eps, 1.0);
+  EXPECT_GT(eps, 0.999);
+  // Its PLD (too wide to enumerate) falls back to the pure-DP dominating pair.
+  EXPECT_NEAR(PldAccountant().EpsilonFor(l, 1e-9).epsilon, eps, 1e-3);
+
+  const DiscreteLaplaceMechanism dl =
+      DiscreteLaplaceMechanism::Builder().SetEpsilon(0.5).SetSensitivity(2).Build();
+  EXPECT_EQ(EventOf(dl), PrivacyEvent::DiscreteLaplace(dl.scale(), 2));
+
+  // Gaussian: the discrete Gaussian in grid units; RDP and PLD both certify about (1, 1e-5).
+  const GaussianMechanism gaussian =
+      GaussianMechanism::Builder().SetEpsilon(1.0).SetDelta(1e-5).SetSensitivity(1.0).Build();
+  const PrivacyEvent g = EventOf(gaussian);
+  EXPECT_EQ(g.kind(), EventKind::kDiscreteGaussian);
+  const double pld_eps = PldAccountant().EpsilonFor(g, 1e-5).epsilon;
+  EXPECT_LE(pld_eps, 1.0 + 1e-3);
+  EXPECT_GT(pld_eps, 0.98);
+  const DiscreteGaussianMechanism dg =
+      DiscreteGaussianMechanism::Builder().SetEpsilon(1.0).SetDelta(1e-5).SetSensitivity(1).Build();
+  EXPECT_EQ(EventOf(dg).kind(), EventKind::kDiscreteGaussian);
+  EXPECT_LE(PldAccountant().EpsilonFor(EventOf(dg), 1e-5).epsilon, 1.0 + 1e-3);
 }
 
 }  // namespace

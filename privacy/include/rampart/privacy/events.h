@@ -21,6 +21,8 @@
 
 namespace rampart::privacy {
 
+class NoiseMechanism;
+
 enum class EventKind {
   kLaplace,            // additive Laplace noise of `scale` on a query of L1 `sensitivity`
   kGaussian,           // additive Gaussian noise of std `sigma` on a query of L2 `sensitivity`
@@ -89,5 +91,13 @@ class PrivacyEvent {
 // InvalidArgumentError if a count overflows 2^53.
 [[nodiscard]] std::vector<std::pair<PrivacyEvent, std::int64_t>> FlattenEvent(
     const PrivacyEvent& event);
+
+// The event of one release by a noise mechanism (laplace.h, gaussian.h, discrete_*.h): what it
+// actually adds, not what it was asked for. The real-valued mechanisms add integer noise on a grid
+// of step g to an input rounded to that grid, so they are the discrete mechanisms in grid units:
+// DiscreteLaplace(scale / g, floor(sensitivity / g) + 1) and DiscreteGaussian(sigma / g, ...);
+// the integer mechanisms are themselves. UnsupportedError for other mechanisms.
+//   PrivacyEvent e = EventOf(LaplaceMechanism::Builder().SetEpsilon(1).SetSensitivity(1).Build());
+[[nodiscard]] PrivacyEvent EventOf(const NoiseMechanism& mechanism);
 
 }  // namespace rampart::privacy
