@@ -21,12 +21,18 @@ struct MinimizeFlags {
   std::string table;
   std::string on_error = "stop";
   std::string quarantine;
+  std::string db;
+  std::string into;
   OutputOptions output;
 };
 
 int RunMinimize(const MinimizeFlags& flags, const Context& context) {
-  if (flags.in.empty() || flags.out.empty()) {
-    throw InvalidArgumentError("minimize needs --in FILE.csv and --out FILE.csv");
+  const bool database = !flags.db.empty();
+  if (database
+          ? (!flags.in.empty() || !flags.out.empty() || flags.table.empty() || flags.into.empty())
+          : (flags.in.empty() || flags.out.empty() || !flags.into.empty())) {
+    throw InvalidArgumentError(
+        "minimize needs either --in FILE.csv --out FILE.csv, or --db URL --table T --into NEW");
   }
   compliance::MinimizeOptions options;
   options.table = flags.table;
@@ -42,7 +48,8 @@ int RunMinimize(const MinimizeFlags& flags, const Context& context) {
   options.quarantine_path = flags.quarantine;
   const compliance::Policy policy = compliance::LoadPolicy(flags.policy);
   const compliance::MinimizeReport report =
-      compliance::MinimizeCsv(policy, flags.in, flags.out, options);
+      database ? compliance::MinimizeDatabase(policy, flags.db, flags.table, flags.into, options)
+               : compliance::MinimizeCsv(policy, flags.in, flags.out, options);
   if (report.rows_quarantined > 0) {
     context.Warn(
         fmt::format("{} malformed row(s) quarantined to {} (they hold the original, "
@@ -75,12 +82,18 @@ void SetupComplianceMinimizeCommands(CLI::App& compliance, Context& context) {
   verb->add_option("--in", flags->in, "Input CSV file (header row required; never modified)");
   verb->add_option("--out", flags->out, "Output CSV file (written atomically)");
   verb->add_option("--table", flags->table,
-                   "Policy table of the input (default: the input file name without extension)");
+                   "Policy table of the input (default: the input file name without extension); "
+                   "with --db, the table to read");
+  verb->add_option("--db", flags->db,
+                   "Read a database table instead: sqlite:PATH or postgresql://... (with --table "
+                   "and --into)");
+  verb->add_option("--into", flags->into,
+                   "With --db: the new table to create with the minimized rows (one transaction)");
   verb->add_option("--on-error", flags->on_error,
                    "Malformed rows: stop (exit 2, nothing written) or quarantine (to a side file)")
       ->capture_default_str();
   verb->add_option("--quarantine", flags->quarantine,
-                   "Quarantine file (default: OUT.quarantine.csv)");
+                   "Quarantine CSV file (default: OUT.quarantine.csv; required with --db)");
   context.AddOutputOptions(verb, flags->output, {"json", "markdown"}, /*with_output_file=*/false);
   verb->callback([flags, &context] {
     context.SetCommand([flags, &context] { return RunMinimize(*flags, context); });

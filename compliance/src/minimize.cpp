@@ -9,6 +9,7 @@
 
 #include <rampart/common/atomic_file.h>
 #include <rampart/common/csv_reader.h>
+#include <rampart/common/database.h>
 #include <rampart/common/error.h>
 #include <rampart/common/json_writer.h>
 #include <rampart/common/markdown_writer.h>
@@ -236,6 +237,15 @@ void TableMinimizer::Transform(const std::vector<std::string>& row, std::vector<
   }
 }
 
+std::vector<TableMinimizer::OutputSource> TableMinimizer::output_sources() const {
+  std::vector<OutputSource> sources;
+  for (const auto& column : impl_->outputs) {
+    sources.push_back({column.input_index,
+                       column.action.has_value() && *column.action != MinimizeAction::kSuppress});
+  }
+  return sources;
+}
+
 bool TableMinimizer::suppresses() const {
   return !impl_->targets.empty();
 }
@@ -433,6 +443,154 @@ MinimizeReport MinimizeCsv(const Policy& policy, const std::filesystem::path& in
   if (!sink.stream()) throw IoError(fmt::format("cannot write '{}'", output.string()));
   if (quarantine) quarantine->Commit();
   sink.Commit();
+  report.columns = minimizer.Changes();
+  report.k_anonymity = minimizer.Outcomes();
+  return report;
+}
+
+MinimizeReport MinimizeDatabase(const Policy& policy, const std::string& url,
+                                const std::string& table, const std::string& into,
+                                const MinimizeOptions& options) {
+  if (url.rfind("sqlite::memory:", 0) == 0) {
+    throw InvalidArgumentError("minimize needs a database that outlives the run, not :memory:");
+  }
+  if (into.empty() || into == table) {
+    throw InvalidArgumentError("--into must name a new table, different from --table");
+  }
+  MinimizeReport report;
+  report.table = table;
+  report.input = table;
+  report.output = into;
+  if (policy.FindMinimization(table) == nullptr) {
+    throw InvalidArgumentError(
+        fmt::format("the policy {} has no 'minimize' entry for table '{}'", policy.source, table));
+  }
+  if (options.on_error == OnMalformedRow::kQuarantine) {
+    if (options.quarantine_path.empty()) {
+      throw InvalidArgumentError("quarantining rows of a database table needs --quarantine FILE");
+    }
+    report.quarantine = options.quarantine_path.string();
+  }
+  std::unique_ptr<Database> writer = Database::Open(url, {.create = false});
+  const std::vector<std::string> tables = writer->ListTables();
+  if (std::find(tables.begin(), tables.end(), table) == tables.end()) {
+    throw NotFoundError(fmt::format("table '{}' does not exist in {}", table, url));
+  }
+  if (std::find(tables.begin(), tables.end(), into) != tables.end()) {
+    throw InvalidArgumentError(
+        fmt::format("table '{}' already exists: minimize only creates new tables", into));
+  }
+  // PostgreSQL streams rows over the connection, which cannot run INSERTs meanwhile: read over a
+  // second, read-only session. SQLite reads and writes different tables on one connection (a
+  // second one would block the writer's commit, or its cache spill, on the reader's lock).
+  std::unique_ptr<Database> separate_reader;
+  if (writer->engine() == DatabaseEngine::kPostgres) {
+    separate_reader = Database::Open(url, {.read_only = true});
+  }
+  Database& reader = separate_reader ? *separate_reader : *writer;
+  const std::string select = "SELECT * FROM " + Database::QuoteIdentifier(table);
+
+  std::vector<std::string> header;
+  reader.Stream(
+      select, {}, [&](const std::vector<std::string>& columns) { header = columns; },
+      [](const DbRow&) { return false; });
+  if (header.empty()) throw InputError(fmt::format("table '{}' has no columns", table));
+  TableMinimizer minimizer(policy, table, header);
+  const auto sources = minimizer.output_sources();
+
+  std::vector<std::string> text(header.size());
+  std::vector<std::string> out;
+  std::int64_t position = 0;
+  // The reason a row cannot be minimized, or empty (then `out` holds the result).
+  const auto problem = [&](const DbRow& row) -> std::string {
+    for (std::size_t i = 0; i < row.size(); ++i) text[i] = DbValueToString(row[i]);
+    try {
+      minimizer.Transform(text, out);
+    } catch (const InputError& error) {
+      return error.message();
+    }
+    return {};
+  };
+  const auto stop = [&](const std::string& reason) {
+    throw InputError(reason, {.field = fmt::format("table {}, row {}", table, position)});
+  };
+
+  std::optional<RowSuppressor> suppressor;
+  if (minimizer.suppresses()) {
+    suppressor.emplace(minimizer.MakeSuppressor());
+    position = 0;
+    reader.Stream(select, {}, nullptr, [&](const DbRow& row) {
+      ++position;
+      if (const std::string reason = problem(row); !reason.empty()) {
+        if (options.on_error == OnMalformedRow::kStop) stop(reason);
+        return true;
+      }
+      suppressor->Add(minimizer.SuppressionKey(out));
+      return true;
+    });
+    suppressor->Plan();
+  }
+
+  Transaction transaction(*writer, TransactionMode::kImmediate);
+  // CREATE TABLE ... AS SELECT keeps the source types of the copied columns on both engines.
+  std::string columns_sql;
+  std::string placeholders;
+  for (std::size_t i = 0; i < sources.size(); ++i) {
+    const std::string name = Database::QuoteIdentifier(header[sources[i].input_index]);
+    columns_sql +=
+        (i == 0 ? "" : ", ") + (sources[i].rewritten ? "CAST(NULL AS TEXT) AS " + name : name);
+    placeholders += i == 0 ? "?" : ", ?";
+  }
+  writer->Execute(fmt::format("CREATE TABLE {} AS SELECT {} FROM {} WHERE 1 = 0",
+                              Database::QuoteIdentifier(into), columns_sql,
+                              Database::QuoteIdentifier(table)));
+  const std::string insert =
+      fmt::format("INSERT INTO {} VALUES ({})", Database::QuoteIdentifier(into), placeholders);
+  std::optional<AtomicFile> quarantine;
+  if (!report.quarantine.empty()) {
+    quarantine.emplace(options.quarantine_path);
+    std::vector<std::string> quarantine_header{"row", "reason"};
+    quarantine_header.insert(quarantine_header.end(), header.begin(), header.end());
+    WriteCsvRecord(quarantine->stream(), quarantine_header, ',');
+  }
+  std::vector<DbValue> values(sources.size());
+  std::vector<std::string> quarantined;
+  position = 0;
+  reader.Stream(select, {}, nullptr, [&](const DbRow& row) {
+    ++position;
+    ++report.rows_in;
+    if (const std::string reason = problem(row); !reason.empty()) {
+      if (options.on_error == OnMalformedRow::kStop) stop(reason);
+      ++report.rows_quarantined;
+      if (report.malformed.size() < options.max_reported_malformed) {
+        report.malformed.push_back({position, reason});
+      }
+      quarantined.assign({std::to_string(position), reason});
+      quarantined.insert(quarantined.end(), text.begin(), text.end());
+      WriteCsvRecord(quarantine->stream(), quarantined, ',');
+      return true;
+    }
+    if (suppressor && !suppressor->Keeps(minimizer.SuppressionKey(out))) {
+      ++report.rows_suppressed;
+      return true;
+    }
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      const DbValue& original = row[sources[i].input_index];
+      if (IsNull(original)) {
+        values[i] = std::monostate{};
+      } else if (sources[i].rewritten) {
+        values[i] = out[i];
+      } else {
+        values[i] = original;
+      }
+    }
+    writer->Run(insert, values);
+    minimizer.Observe(text, out);
+    ++report.rows_out;
+    return true;
+  });
+  if (quarantine) quarantine->Commit();
+  transaction.Commit();
   report.columns = minimizer.Changes();
   report.k_anonymity = minimizer.Outcomes();
   return report;

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <rampart/common/database.h>
+
 #include "../../cli/run_command.h"
 
 namespace rampart::testing {
@@ -117,6 +119,38 @@ TEST_F(MinimizeCliTest, PolicyErrorsAndBadFlagsExit2) {
                   "--out", in.string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(ReadWholeFile(in), "id,age\n1,34\n");
+}
+
+TEST_F(MinimizeCliTest, DatabaseTableIntoANewTable) {
+  const auto path = dir_ / "hr.db";
+  {
+    auto db = Database::Open("sqlite:" + path.string());
+    db->Execute("CREATE TABLE staff (id INTEGER, age INTEGER, note TEXT)");
+    db->Execute("INSERT INTO staff VALUES (1, 34, 'x'), (2, 38, 'y'), (3, 51, 'z')");
+  }
+  const auto policy = Write("p.yaml",
+                            "minimize:\n  staff:\n    age: {action: generalize, to: 'band:10'}\n"
+                            "    note: {action: drop}\n");
+  const std::string url = "sqlite:" + path.string();
+  RunResult r = RunRampart({"compliance", "minimize", "--policy", policy.string(), "--db", url,
+                            "--table", "staff", "--into", "staff_min"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["rows_out"], 3);
+  {
+    auto db = Database::Open(url);
+    const auto result = db->Query("SELECT id, age FROM staff_min ORDER BY id");
+    ASSERT_EQ(result.rows.size(), 3U);
+    EXPECT_EQ(DbValueToString(result.rows[2][1]), "50-59");
+  }
+  // The new table exists now: a second run refuses to overwrite it.
+  r = RunRampart({"compliance", "minimize", "--policy", policy.string(), "--db", url, "--table",
+                  "staff", "--into", "staff_min"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("already exists"));
+  // --db without --into is a usage error.
+  r = RunRampart(
+      {"compliance", "minimize", "--policy", policy.string(), "--db", url, "--table", "staff"});
+  EXPECT_EQ(r.exit_code, 2);
 }
 
 TEST_F(MinimizeCliTest, HelpListsTheVerb) {

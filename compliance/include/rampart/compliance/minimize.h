@@ -89,6 +89,13 @@ class TableMinimizer {
   TableMinimizer& operator=(const TableMinimizer&) = delete;
 
   [[nodiscard]] const std::vector<std::string>& output_header() const;
+  // For each output column: the input column it comes from, and whether an action rewrites its
+  // values (so that a database copy can keep the original type of the columns it does not).
+  struct OutputSource {
+    std::size_t input_index = 0;
+    bool rewritten = false;
+  };
+  [[nodiscard]] std::vector<OutputSource> output_sources() const;
   // Transforms one row of the input's width into the output row. Throws InputError (without a
   // location; the message names the column) when a value cannot be transformed.
   void Transform(const std::vector<std::string>& row, std::vector<std::string>& out);
@@ -111,6 +118,17 @@ class TableMinimizer {
 [[nodiscard]] MinimizeReport MinimizeCsv(const Policy& policy, const std::filesystem::path& input,
                                          const std::filesystem::path& output,
                                          const MinimizeOptions& options = {});
+
+// The same for a database table: reads `table` and creates `into` (which must not exist) with the
+// minimized rows, in one transaction, so that a failure leaves no new table behind. `url` is
+// "sqlite:PATH" or "postgresql://..." (see rampart::Database). Columns that no action rewrites
+// keep their type; rewritten ones become TEXT. NULL stays NULL under every action. Malformed rows
+// (values an action cannot read) stop the run or go to the quarantine CSV file
+// (options.quarantine_path, required when quarantining); `line` is then the row's 1-based
+// position in the scan.
+[[nodiscard]] MinimizeReport MinimizeDatabase(const Policy& policy, const std::string& url,
+                                              const std::string& table, const std::string& into,
+                                              const MinimizeOptions& options = {});
 
 [[nodiscard]] nlohmann::json MinimizeReportToJson(const MinimizeReport& report);
 [[nodiscard]] std::string MinimizeReportToMarkdown(const MinimizeReport& report);
