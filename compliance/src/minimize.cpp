@@ -259,7 +259,7 @@ std::vector<std::string_view> TableMinimizer::SuppressionKey(
 }
 
 RowSuppressor TableMinimizer::MakeSuppressor() const {
-  return RowSuppressor(impl_->key_positions.size(), impl_->targets);
+  return {impl_->key_positions.size(), impl_->targets};
 }
 
 void TableMinimizer::Observe(const std::vector<std::string>& row,
@@ -326,7 +326,7 @@ class CsvInput {
 char SniffDelimiter(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw NotFoundError(fmt::format("cannot open '{}'", path.string()));
-  std::string sample(64 * 1024, '\0');
+  std::string sample(std::size_t{64} * 1024, '\0');
   in.read(sample.data(), static_cast<std::streamsize>(sample.size()));
   sample.resize(static_cast<std::size_t>(in.gcount()));
   // Only complete lines: a cut-off last line would have a different field count.

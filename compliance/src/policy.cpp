@@ -233,6 +233,7 @@ class Reader {
       const auto parsed_basis = ParseLawfulBasis(basis_text);
       if (!parsed_basis) {
         std::vector<std::string_view> valid;
+        valid.reserve(kLawfulBases.size());
         for (const auto& [value, spelling] : kLawfulBases) valid.push_back(spelling);
         Fail(basis, fmt::format("unknown lawful_basis '{}' (GDPR Art. 6(1)){}; expected one of: {}",
                                 basis_text, Suggestion(basis_text, valid), OneOf(valid)));
@@ -244,6 +245,7 @@ class Reader {
         const auto parsed = ParseSpecialCategoryCondition(text);
         if (!parsed) {
           std::vector<std::string_view> valid;
+          valid.reserve(kConditions.size());
           for (const auto& [value, spelling] : kConditions) valid.push_back(spelling);
           Fail(condition, fmt::format("unknown special_category_condition '{}' (GDPR Art. 9(2) "
                                       "points a-j){}; expected one of: {}",
