@@ -180,7 +180,7 @@ std::string MaskValue(std::string_view value, std::int64_t keep_last, char mask)
   if (starts.size() <= keep) return std::string(value);
   const std::size_t masked = starts.size() - keep;
   std::string result(masked, mask);
-  result += value.substr(starts[masked]);
+  if (keep > 0) result += value.substr(starts[masked]);  // starts[masked] exists only if keep > 0
   return result;
 }
 
