@@ -4,9 +4,12 @@
 
 namespace rampart::cli {
 
-void SetupComplianceCommands(CLI::App& app, Context& /*context*/) {
-  app.add_subcommand("compliance",
-                     "GDPR data minimization: find personal data, audit schemas, minimize");
+void SetupComplianceMinimizeCommands(CLI::App& compliance, Context& context);
+
+void SetupComplianceCommands(CLI::App& app, Context& context) {
+  CLI::App* compliance = app.add_subcommand(
+      "compliance", "GDPR data minimization: find personal data, audit schemas, minimize");
+  SetupComplianceMinimizeCommands(*compliance, context);
 }
 
 }  // namespace rampart::cli
