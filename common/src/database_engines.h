@@ -1,0 +1,14 @@
+// Private: the two engines behind rampart::Database.
+#pragma once
+
+#include <rampart/common/database.h>
+
+#include <memory>
+#include <string>
+
+namespace rampart::internal {
+
+[[nodiscard]] std::unique_ptr<Database> OpenSqlite(const std::string& path, const DatabaseOptions& options);
+[[nodiscard]] std::unique_ptr<Database> OpenPostgres(const std::string& uri, const DatabaseOptions& options);
+
+}  // namespace rampart::internal
