@@ -285,8 +285,18 @@ NameEvidence NameClassifier::Classify(const NameContext& context) const {
     return matches;
   };
 
-  const std::vector<std::string> column_tokens = Normalize(context.column);
-  std::vector<std::string> table_tokens = Normalize(context.table);
+  // Nested paths ("home_address.city"): the leaf decides, the parents are context.
+  const std::string_view leaf = context.column.substr(context.column.rfind('.') + 1);
+  const std::vector<std::string> column_tokens = Normalize(leaf);
+  // Only the table's own name is context: a schema called "shop" does not make its customers
+  // a business.
+  std::vector<std::string> table_tokens =
+      Normalize(context.table.substr(context.table.rfind('.') + 1));
+  std::vector<std::string> path_tokens;
+  if (leaf.size() < context.column.size()) {
+    path_tokens = Normalize(context.column.substr(0, context.column.size() - leaf.size() - 1));
+    table_tokens.insert(table_tokens.end(), path_tokens.begin(), path_tokens.end());
+  }
   for (const std::string& w : Words(FoldText(context.table_comment))) table_tokens.push_back(w);
   auto context_of = [&](const std::string& token) -> std::string {
     auto it = d.context.find(token);
@@ -320,7 +330,9 @@ NameEvidence NameClassifier::Classify(const NameContext& context) const {
       const std::string ctx = context_of(tokens[i]);
       if (ctx == "person") {
         column_person = true;
-        evidence.context.push_back(tokens[i]);
+        if (std::find(evidence.context.begin(), evidence.context.end(), tokens[i]) ==
+            evidence.context.end())
+          evidence.context.push_back(tokens[i]);
       }
       if (ctx == "business") column_business = true;
     }
@@ -330,7 +342,9 @@ NameEvidence NameClassifier::Classify(const NameContext& context) const {
       const std::string ctx = context_of(t);
       if (ctx == "person" && !column_business) {
         table_person = true;
-        evidence.context.push_back(t);
+        if (std::find(evidence.context.begin(), evidence.context.end(), t) ==
+            evidence.context.end())
+          evidence.context.push_back(t);
       }
       if (ctx == "business") table_business = true;
     }
@@ -383,6 +397,14 @@ NameEvidence NameClassifier::Classify(const NameContext& context) const {
   };
 
   NameEvidence from_column = best_of(column_tokens, "column");
+  if (from_column.entity == Entity::kNone && from_column.negated_by.empty() &&
+      !path_tokens.empty()) {
+    // "salary.amount": the leaf says nothing, the whole path does.
+    std::vector<std::string> full = path_tokens;
+    full.insert(full.end(), column_tokens.begin(), column_tokens.end());
+    table_tokens.resize(table_tokens.size() - path_tokens.size());
+    from_column = best_of(full, "column");
+  }
   if (from_column.entity != Entity::kNone || !from_column.negated_by.empty()) {
     if (from_column.entity != Entity::kNone && !context.comment.empty()) {
       const NameEvidence from_comment = best_of(Words(FoldText(context.comment)), "comment");
