@@ -116,6 +116,7 @@ class PostgresDatabase final : public Database {
         if (!columns_sent) {
           columns_sent = true;
           std::vector<std::string> names;
+          names.reserve(static_cast<std::size_t>(columns));
           for (int c = 0; c < columns; ++c) names.emplace_back(PQfname(result.get(), c));
           if (on_columns) on_columns(names);
         }
@@ -138,9 +139,9 @@ class PostgresDatabase final : public Database {
         "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE "
         "TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2");
     for (const auto& row : result.rows) {
-      const std::string schema = DbValueToString(row[0]);
+      std::string schema = DbValueToString(row[0]);
       const std::string name = DbValueToString(row[1]);
-      tables.push_back(schema == "public" ? name : schema + "." + name);
+      tables.push_back(schema == "public" ? name : schema.append(".").append(name));
     }
     return tables;
   }
