@@ -43,6 +43,20 @@ constexpr const char* kLatin1Fold[64] = {
     "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
     "d", "n", "o", "o", "o", "o", "o",  "/", "o", "u", "u", "u", "u", "y", "th", "y"};
 
+// Lookup key: "staatsangehoerigkeit" and "staatsangehörigkeit" (folded to "o") must meet, so the
+// German transliterations ae/oe/ue collapse to a/o/u on both sides of every lookup.
+std::string CanonicalKey(std::string_view folded) {
+  std::string out;
+  out.reserve(folded.size());
+  for (std::size_t i = 0; i < folded.size(); ++i) {
+    out.push_back(folded[i]);
+    if (i + 1 < folded.size() && folded[i + 1] == 'e' &&
+        (folded[i] == 'a' || folded[i] == 'o' || folded[i] == 'u'))
+      ++i;
+  }
+  return out;
+}
+
 std::vector<std::string> SplitFields(std::string_view line) {
   std::vector<std::string> fields;
   std::size_t start = 0;
@@ -68,6 +82,12 @@ std::vector<std::string> Words(std::string_view text) {
     }
   }
   if (!current.empty()) words.push_back(std::move(current));
+  return words;
+}
+
+std::vector<std::string> ProseWords(std::string_view text) {
+  std::vector<std::string> words = Words(FoldText(text));
+  for (std::string& w : words) w = CanonicalKey(w);
   return words;
 }
 
@@ -166,7 +186,7 @@ NameClassifier NameClassifier::FromFiles(const std::map<std::string, std::string
       const std::vector<std::string> fields = SplitFields(line);
       const SourceLocation where{.file = "compliance/data/" + name, .line = line_number};
       if (fields.size() < 2) throw InputError("expected two tab-separated fields", where);
-      const std::string key = FoldText(fields[0]);
+      const std::string key = CanonicalKey(FoldText(fields[0]));
       if (name.rfind("names_", 0) == 0) {
         DictionaryEntry entry;
         const auto entity = ParseEntity(fields[1]);
@@ -210,7 +230,9 @@ NameClassifier NameClassifier::FromFiles(const std::map<std::string, std::string
           data->phrases.emplace(key, entry);  // the first language listing a phrase keeps it
         }
       } else if (name == "abbreviations.tsv") {
-        data->abbreviations[key] = Words(FoldText(fields[1]));
+        std::vector<std::string> expansion = Words(FoldText(fields[1]));
+        for (std::string& w : expansion) w = CanonicalKey(w);
+        data->abbreviations[key] = std::move(expansion);
       } else if (name == "modifiers.tsv") {
         data->modifiers[key] = fields[1];
       } else if (name == "context.tsv") {
@@ -239,7 +261,7 @@ const NameClassifier& NameClassifier::Default() {
 std::vector<std::string> NameClassifier::Normalize(std::string_view identifier) const {
   std::vector<std::string> tokens;
   for (const std::string& raw : SplitIdentifier(identifier)) {
-    const std::string token = FoldText(raw);
+    const std::string token = CanonicalKey(FoldText(raw));
     const auto abbreviation = data_->abbreviations.find(token);
     if (abbreviation != data_->abbreviations.end()) {
       tokens.insert(tokens.end(), abbreviation->second.begin(), abbreviation->second.end());
@@ -297,7 +319,7 @@ NameEvidence NameClassifier::Classify(const NameContext& context) const {
     path_tokens = Normalize(context.column.substr(0, context.column.size() - leaf.size() - 1));
     table_tokens.insert(table_tokens.end(), path_tokens.begin(), path_tokens.end());
   }
-  for (const std::string& w : Words(FoldText(context.table_comment))) table_tokens.push_back(w);
+  for (const std::string& w : ProseWords(context.table_comment)) table_tokens.push_back(w);
   auto context_of = [&](const std::string& token) -> std::string {
     auto it = d.context.find(token);
     if (it == d.context.end() && token.size() > 3 && token.back() == 's')
@@ -407,7 +429,7 @@ NameEvidence NameClassifier::Classify(const NameContext& context) const {
   }
   if (from_column.entity != Entity::kNone || !from_column.negated_by.empty()) {
     if (from_column.entity != Entity::kNone && !context.comment.empty()) {
-      const NameEvidence from_comment = best_of(Words(FoldText(context.comment)), "comment");
+      const NameEvidence from_comment = best_of(ProseWords(context.comment), "comment");
       if (from_comment.entity == from_column.entity) {
         from_column.weight = 1.0 - (1.0 - from_column.weight) * (1.0 - from_comment.weight);
         from_column.source = "column+comment";
@@ -416,7 +438,7 @@ NameEvidence NameClassifier::Classify(const NameContext& context) const {
     return from_column;
   }
   if (!context.comment.empty()) {
-    NameEvidence from_comment = best_of(Words(FoldText(context.comment)), "comment");
+    NameEvidence from_comment = best_of(ProseWords(context.comment), "comment");
     if (from_comment.entity != Entity::kNone || !from_comment.negated_by.empty())
       return from_comment;
   }
