@@ -413,6 +413,19 @@ FileKind KindOf(const fs::path& path) {
   return FileKind::kNone;
 }
 
+bool LooksLikeJsonSchema(const fs::path& path) {
+  std::string text;
+  try {
+    text = internal::ReadTextFile(path);
+  } catch (const Error&) {
+    return true;  // let the reader report why it cannot be read
+  }
+  for (const char* key : {"\"$schema\"", "\"properties\"", "\"$defs\"", "\"definitions\""}) {
+    if (text.find(key) != std::string::npos) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 ScanResult Scanner::ScanPaths(const std::vector<std::string>& paths) const {
@@ -464,8 +477,12 @@ ScanResult Scanner::ScanPaths(const std::vector<std::string>& paths) const {
           if (it->is_directory()) it.disable_recursion_pending();
           continue;
         }
-        if (it->is_regular_file() && KindOf(it->path()) != FileKind::kNone)
-          files.push_back(it->path());
+        if (!it->is_regular_file() || KindOf(it->path()) == FileKind::kNone) continue;
+        // A directory holds other JSON too (package.json, fixtures): only files that look like
+        // schemas are read from a directory walk; a JSON file named explicitly is always read.
+        if (KindOf(it->path()) == FileKind::kJsonSchema && !LooksLikeJsonSchema(it->path()))
+          continue;
+        files.push_back(it->path());
       }
       std::sort(files.begin(), files.end());
       for (const fs::path& f : files) scan_file(f, KindOf(f));

@@ -98,6 +98,7 @@ TEST(ScannerTest, MalformedFilesAreRecordedAndTheRestScanned) {
   std::ofstream(dir / "good.sql") << "CREATE TABLE customers (email text);\n";
   std::ofstream(dir / "nested" / "bad.json") << "{\n  \"properties\": {\n    \"a\": [1,\n}\n";
   std::ofstream(dir / "ignored.txt") << "not scanned";
+  std::ofstream(dir / "package.json") << R"({"name": "not a schema"})";
   const ScanResult result = Scanner().ScanPaths({dir.string(), (dir / "missing.csv").string()});
   ASSERT_EQ(result.errors.size(), 2U);
   EXPECT_EQ(result.errors[0].location.file, (dir / "nested" / "bad.json").string());
