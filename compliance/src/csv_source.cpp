@@ -81,7 +81,7 @@ Source ReadCsv(std::istream& in, const std::string& file, const CsvSampleOptions
     throw InvalidArgumentError("sample_rows must be at least 1", {.field = "--sample-rows"});
   }
   // Sniff the delimiter from the first 64 KiB, then read the whole stream from the start.
-  std::string head(64 * 1024, '\0');
+  std::string head(std::size_t{64} * 1024, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
   in.clear();

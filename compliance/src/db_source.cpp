@@ -40,6 +40,14 @@ void AddSamples(Database& db, const std::string& sql, const std::vector<DbValue>
       });
 }
 
+std::string RandomSample(const std::string& quoted_table, const std::string& limit) {
+  std::string sql = "SELECT * FROM ";
+  sql += quoted_table;
+  sql += " ORDER BY random() LIMIT ";
+  sql += limit;
+  return sql;
+}
+
 }  // namespace
 
 std::string RedactUrl(std::string_view url) {
@@ -98,8 +106,7 @@ Source ReadDatabase(std::string_view url, const DatabaseScanOptions& options) {
         c.location = {.file = source.path, .field = name + "." + c.name};
         table.columns.push_back(std::move(c));
       }
-      AddSamples(*db, "SELECT * FROM " + quoted + " ORDER BY random() LIMIT " + limit, {}, table,
-                 source.sampled_rows);
+      AddSamples(*db, RandomSample(quoted, limit), {}, table, source.sampled_rows);
     } else {
       const QueryResult info = db->Query(
           "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
@@ -127,18 +134,21 @@ Source ReadDatabase(std::string_view url, const DatabaseScanOptions& options) {
         table.comment = DbValueToString(meta.rows[0][0]);
         estimated_rows = DbValueToDouble(meta.rows[0][1]);
       }
-      const double wanted = static_cast<double>(options.sample_rows);
+      const auto wanted = static_cast<double>(options.sample_rows);
       if (estimated_rows > 20.0 * wanted) {
         // Bernoulli sampling reads every page but sorts nothing; 3x oversampling then LIMIT.
         const double percent = std::min(100.0, 300.0 * wanted / estimated_rows);
-        AddSamples(*db,
-                   "SELECT * FROM " + quoted + " TABLESAMPLE BERNOULLI (" +
-                       std::to_string(percent) + ") REPEATABLE (" +
-                       std::to_string(options.seed % 2147483647ULL) + ") LIMIT " + limit,
-                   {}, table, source.sampled_rows);
+        std::string sql = "SELECT * FROM ";
+        sql += quoted;
+        sql += " TABLESAMPLE BERNOULLI (";
+        sql += std::to_string(percent);
+        sql += ") REPEATABLE (";
+        sql += std::to_string(options.seed % 2147483647ULL);
+        sql += ") LIMIT ";
+        sql += limit;
+        AddSamples(*db, sql, {}, table, source.sampled_rows);
       } else {
-        AddSamples(*db, "SELECT * FROM " + quoted + " ORDER BY random() LIMIT " + limit, {}, table,
-                   source.sampled_rows);
+        AddSamples(*db, RandomSample(quoted, limit), {}, table, source.sampled_rows);
       }
     }
     source.tables.push_back(std::move(table));

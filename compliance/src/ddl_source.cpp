@@ -330,7 +330,9 @@ Source SqliteSource(const SqliteOutcome& outcome, const internal::SqlLexResult& 
                     std::string_view text, const std::string& file) {
   const auto parsed = internal::ParseCreateTables(lexed, text, file);
   Source source{.path = file, .format = SourceFormat::kSqliteDdl};
-  for (const auto& [name, columns] : outcome.tables) {
+  for (const auto& entry : outcome.tables) {
+    const std::string& name = entry.first;  // a plain reference: lambdas cannot capture bindings
+    const std::vector<SqliteColumn>& columns = entry.second;
     const auto p = std::find_if(parsed.begin(), parsed.end(), [&](const auto& t) {
       const auto dot = t.name.rfind('.');
       return EqualsIgnoreCase(t.name, name) ||

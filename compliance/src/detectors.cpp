@@ -255,23 +255,15 @@ class Extractor {
     std::size_t start = to - 1;
     while (start > 0) {
       const char p = text_[start - 1];
-      if (IsDigit(p)) {
-        --start;
-      } else if (IsSep(p) && start >= 2 && IsDigit(text_[start - 2])) {
-        --start;
-      } else {
-        break;
-      }
+      const bool joined = IsSep(p) && start >= 2 && IsDigit(text_[start - 2]);
+      if (!IsDigit(p) && !joined) break;
+      --start;
     }
     std::size_t end = to;
     while (end < text_.size()) {
-      if (IsDigit(text_[end])) {
-        ++end;
-      } else if (IsSep(text_[end]) && end + 1 < text_.size() && IsDigit(text_[end + 1])) {
-        ++end;
-      } else {
-        break;
-      }
+      const bool joined = IsSep(text_[end]) && end + 1 < text_.size() && IsDigit(text_[end + 1]);
+      if (!IsDigit(text_[end]) && !joined) break;
+      ++end;
     }
     covered = std::max(covered, end);
     if (end - start > 40 || !BoundaryBefore(start) || !BoundaryAfter(end)) return;

@@ -78,6 +78,7 @@ std::optional<Entity> ParseEntity(std::string_view name) {
 
 std::vector<Entity> AllEntities() {
   std::vector<Entity> all;
+  all.reserve(kEntities.size());
   for (const auto& info : kEntities) all.push_back(info.entity);
   return all;
 }

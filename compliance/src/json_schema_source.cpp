@@ -41,10 +41,18 @@ std::string Stem(const std::string& file) {
   return stem;
 }
 
+std::string Dotted(const std::string& prefix, const std::string& name) {
+  if (prefix.empty()) return name;
+  std::string path = prefix;
+  path += '.';
+  path += name;
+  return path;
+}
+
 class JsonSchemaWalker {
  public:
-  JsonSchemaWalker(const json& root, const Locations& locations, const std::string& file)
-      : root_(root), locations_(locations), file_(file) {}
+  JsonSchemaWalker(const json& root, const Locations& locations, std::string file)
+      : root_(root), locations_(locations), file_(std::move(file)) {}
 
   // Follows "$ref": "#/..." inside the document; returns the target and its pointer.
   std::pair<const json*, std::string> Resolve(const json* node, std::string pointer,
@@ -97,7 +105,7 @@ class JsonSchemaWalker {
     if (node.contains("properties")) {
       for (const auto& [key, child] : node["properties"].items()) {
         const std::string child_pointer = pointer + "/properties/" + internal::PointerEscape(key);
-        const std::string path = prefix.empty() ? key : prefix + "." + key;
+        const std::string path = Dotted(prefix, key);
         const auto [target, target_pointer] = Resolve(&child, child_pointer, 0);
         if (IsContainer(*target)) {
           Walk(*target, target_pointer, path, table, depth + 1, active);
@@ -203,8 +211,8 @@ class JsonSchemaWalker {
 
 class AvroWalker {
  public:
-  AvroWalker(const Locations& locations, const std::string& file)
-      : locations_(locations), file_(file) {}
+  AvroWalker(const Locations& locations, std::string file)
+      : locations_(locations), file_(std::move(file)) {}
 
   void Register(const json& type, const std::string& enclosing_namespace) {
     if (!type.is_object() || !type.contains("name") || !type["name"].is_string()) return;
@@ -290,7 +298,7 @@ class AvroWalker {
         throw InputError("Avro field needs a \"name\" and a \"type\"", Where(field_pointer));
       }
       const std::string name = field["name"].get<std::string>();
-      const std::string path = prefix.empty() ? name : prefix + "." + name;
+      const std::string path = Dotted(prefix, name);
       RegisterNested(field["type"], record_ns, 0);
       if (const json* nested = NestedRecord(field["type"], 0)) {
         Walk(*nested, field_pointer + "/type", path, record_ns, table, depth + 1, active);

@@ -290,7 +290,7 @@ ColumnResult Scanner::ClassifyColumn(const Source& source, const Table& table,
     const ValueProfile p = Profile(column.samples, options_.reference_date);
     r.values_sampled = p.n;
     if (p.n > 0) {
-      const double n = static_cast<double>(p.n);
+      const auto n = static_cast<double>(p.n);
       // The strongest value-only reading.
       Entity value_entity = Entity::kNone;
       std::size_t value_count = 0;

@@ -93,14 +93,13 @@ ParsedColumn ParseColumnDef(const std::vector<SqlToken>& tokens, std::size_t beg
   }
   for (; i < end; ++i) {
     const SqlToken& t = tokens[i];
-    if (IsWord(t, "not") && i + 1 < end && IsWord(tokens[i + 1], "null")) {
+    const bool not_null = IsWord(t, "not") && i + 1 < end && IsWord(tokens[i + 1], "null");
+    const bool primary_key = IsWord(t, "primary") && i + 1 < end && IsWord(tokens[i + 1], "key");
+    if (not_null || primary_key) {
       column.nullable = false;
       ++i;
     } else if (IsWord(t, "null")) {
       if (!column.nullable.has_value()) column.nullable = true;
-    } else if (IsWord(t, "primary") && i + 1 < end && IsWord(tokens[i + 1], "key")) {
-      column.nullable = false;
-      ++i;
     } else if (IsWord(t, "comment") && i + 1 < end && tokens[i + 1].kind == SqlTokenKind::kString) {
       column.comment = tokens[i + 1].text;
       ++i;
@@ -247,11 +246,11 @@ std::vector<ParsedTable> ParseCreateTables(const SqlLexResult& lexed, std::strin
             if (IsPunct(tokens[j], '(')) ++depth;
             if (IsPunct(tokens[j], ')')) --depth;
             if ((depth == 1 && IsPunct(tokens[j], ',')) || depth == 0) {
-              if (element < j && IsName(tokens[element]) && !IsConstraintStart(tokens[element])) {
-                table.columns.push_back(ParseColumnDef(tokens, element, j));
-              } else if (element < j && tokens[element].kind == SqlTokenKind::kQuotedIdent) {
-                table.columns.push_back(ParseColumnDef(tokens, element, j));
-              }
+              // A quoted name is always a column, even one called "key" or "check".
+              const bool column = element < j && IsName(tokens[element]) &&
+                                  (tokens[element].kind == SqlTokenKind::kQuotedIdent ||
+                                   !IsConstraintStart(tokens[element]));
+              if (column) table.columns.push_back(ParseColumnDef(tokens, element, j));
               element = j + 1;
             }
           }

@@ -87,8 +87,8 @@ bool LuhnValid(std::string_view digits) {
   if (digits.size() < 2 || !AllDigits(digits)) return false;
   int sum = 0;
   bool twice = false;
-  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
-    int d = DigitValue(*it);
+  for (std::size_t i = digits.size(); i-- > 0;) {
+    int d = DigitValue(digits[i]);
     if (twice) {
       d *= 2;
       if (d > 9) d -= 9;
