@@ -36,8 +36,48 @@ std::size_t CharPositionToByte(std::string_view text, int cursorpos) {
   return byte;
 }
 
+// libpg_query copies identifier bytes into its JSON parse tree unchecked, and the JSON parser
+// rejects invalid UTF-8: replace each invalid byte by '?' (same length, so every byte offset
+// in the tree still points at the right place in the original text).
+std::string SameLengthValidUtf8(std::string_view text) {
+  std::string out(text);
+  std::size_t i = 0;
+  while (i < out.size()) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    std::size_t length = 0;
+    if (c < 0x80) {
+      length = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+    }
+    bool valid = length > 0 && i + length <= out.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      valid = (static_cast<unsigned char>(out[i + k]) & 0xC0U) == 0x80U;
+    }
+    if (valid && length == 3) {  // no overlong forms or surrogates
+      const auto second = static_cast<unsigned char>(out[i + 1]);
+      valid = !(c == 0xE0 && second < 0xA0) && !(c == 0xED && second >= 0xA0);
+    }
+    if (valid && length == 4) {
+      const auto second = static_cast<unsigned char>(out[i + 1]);
+      valid = !(c == 0xF0 && second < 0x90) && !(c == 0xF4 && second >= 0x90);
+    }
+    if (!valid) {
+      out[i] = '?';
+      ++i;
+    } else {
+      i += length;
+    }
+  }
+  return out;
+}
+
 PgResult ParsePostgres(std::string_view text) {
-  const std::string query(text);  // libpg_query needs a NUL-terminated string
+  const std::string query = SameLengthValidUtf8(text);  // also NUL-terminated for libpg_query
   PgQueryParseResult raw = pg_query_parse(query.c_str());
   std::unique_ptr<PgQueryParseResult, void (*)(PgQueryParseResult*)> guard(
       &raw, [](PgQueryParseResult* r) { pg_query_free_parse_result(*r); });
@@ -47,8 +87,13 @@ PgResult ParsePostgres(std::string_view text) {
     result.error_offset = CharPositionToByte(text, raw.error->cursorpos);
     return result;
   }
+  try {
+    result.tree = json::parse(raw.parse_tree != nullptr ? raw.parse_tree : "{}");
+  } catch (const json::exception& e) {
+    result.error = std::string("unreadable parse tree: ") + e.what();
+    return result;
+  }
   result.ok = true;
-  result.tree = json::parse(raw.parse_tree != nullptr ? raw.parse_tree : "{}");
   return result;
 }
 

@@ -110,6 +110,17 @@ TEST(DdlSourceTest, MalformedDdlReportsLineAndColumn) {
   EXPECT_THROW((void)ReadDdl("CREATE TABLE x ('unterminated", "u.sql"), InputError);
 }
 
+TEST(DdlSourceTest, InvalidUtf8InIdentifiersIsReadNotFatal) {
+  // Found by the fuzzer: libpg_query passes the byte into its JSON parse tree unchanged.
+  const Source source = ReadDdl(
+      "CREATE TABLE t (id int, email \x89"
+      "ext);",
+      "utf8.sql");
+  ASSERT_EQ(source.tables.size(), 1U);
+  ASSERT_EQ(source.tables[0].columns.size(), 2U);
+  EXPECT_EQ(source.tables[0].columns[1].location.column, 25);
+}
+
 TEST(DdlSourceTest, SqliteDdlCannotAttachFiles) {
   EXPECT_THROW((void)ReadDdl("ATTACH DATABASE '/tmp/rampart_should_not_exist.db' AS x;",
                              "attach.sql", SqlDialect::kSqlite),
