@@ -56,7 +56,7 @@ DateParts ReadDate(std::string_view value) {
   parts.month = value.substr(5, 2);
   if (value.size() == 7) return parts;
   // The day must exist in that month (a 30 February is bad data, not a date).
-  if (value.size() < 10 || !ParseDate(value.substr(0, 10))) fail();
+  if (value.size() < 10 || !ParseCalendarDate(value.substr(0, 10))) fail();
   if (value.size() > 10 && value[10] != 'T' && value[10] != ' ') fail();
   return parts;
 }

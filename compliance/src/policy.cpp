@@ -424,7 +424,7 @@ class Reader {
       suppression.reason = String(reason, "reason");
       const YAML::Node expires = Required(item, "expires", "a suppression");
       const std::string text = String(expires, "expires");
-      const auto date = ParseDate(text);
+      const auto date = ParseCalendarDate(text);
       if (!date) {
         Fail(expires,
              fmt::format("bad expiry date '{}': expected a real date written YYYY-MM-DD", text));
@@ -569,11 +569,11 @@ std::optional<IsoDuration> ParseIsoDuration(std::string_view text) {
   return duration;
 }
 
-std::string Date::ToString() const {
+std::string CalendarDate::ToString() const {
   return fmt::format("{:04}-{:02}-{:02}", year, month, day);
 }
 
-std::optional<Date> ParseDate(std::string_view text) {
+std::optional<CalendarDate> ParseCalendarDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
   auto digits = [&](std::size_t from, std::size_t count, int& out) {
     out = 0;
@@ -583,7 +583,7 @@ std::optional<Date> ParseDate(std::string_view text) {
     }
     return true;
   };
-  Date date;
+  CalendarDate date;
   if (!digits(0, 4, date.year) || !digits(5, 2, date.month) || !digits(8, 2, date.day)) {
     return std::nullopt;
   }

@@ -107,7 +107,7 @@ TEST(PolicyTest, ParsesTheDesignExample) {
   ASSERT_EQ(policy.suppressions.size(), 1U);
   EXPECT_EQ(policy.suppressions[0].rule, "no-declared-purpose");
   EXPECT_EQ(policy.suppressions[0].reason, "why this is accepted");
-  EXPECT_EQ(policy.suppressions[0].expires, (Date{2027, 6, 30}));
+  EXPECT_EQ(policy.suppressions[0].expires, (CalendarDate{2027, 6, 30}));
 }
 
 TEST(PolicyTest, AcceptsJson) {
@@ -259,15 +259,15 @@ TEST(IsoDurationTest, ParsesAndRejects) {
 }
 
 TEST(DateTest, CalendarRules) {
-  EXPECT_TRUE(ParseDate("2024-02-29").has_value());
-  EXPECT_FALSE(ParseDate("2023-02-29").has_value());
-  EXPECT_TRUE(ParseDate("2000-02-29").has_value());
-  EXPECT_FALSE(ParseDate("1900-02-29").has_value());
-  EXPECT_FALSE(ParseDate("2027-13-01").has_value());
-  EXPECT_FALSE(ParseDate("2027-04-31").has_value());
-  EXPECT_FALSE(ParseDate("2027-6-30").has_value());
-  EXPECT_EQ(ParseDate("2027-06-30")->ToString(), "2027-06-30");
-  EXPECT_LT(*ParseDate("2027-06-30"), *ParseDate("2027-07-01"));
+  EXPECT_TRUE(ParseCalendarDate("2024-02-29").has_value());
+  EXPECT_FALSE(ParseCalendarDate("2023-02-29").has_value());
+  EXPECT_TRUE(ParseCalendarDate("2000-02-29").has_value());
+  EXPECT_FALSE(ParseCalendarDate("1900-02-29").has_value());
+  EXPECT_FALSE(ParseCalendarDate("2027-13-01").has_value());
+  EXPECT_FALSE(ParseCalendarDate("2027-04-31").has_value());
+  EXPECT_FALSE(ParseCalendarDate("2027-6-30").has_value());
+  EXPECT_EQ(ParseCalendarDate("2027-06-30")->ToString(), "2027-06-30");
+  EXPECT_LT(*ParseCalendarDate("2027-06-30"), *ParseCalendarDate("2027-07-01"));
 }
 
 TEST(NamesTest, RoundTrip) {

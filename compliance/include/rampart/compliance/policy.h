@@ -80,17 +80,17 @@ struct IsoDuration {
 [[nodiscard]] std::optional<IsoDuration> ParseIsoDuration(std::string_view text);
 
 // A calendar date (proleptic Gregorian), as in `expires: 2027-06-30`.
-struct Date {
+struct CalendarDate {
   int year = 0;
   int month = 0;
   int day = 0;
 
-  friend auto operator<=>(const Date&, const Date&) = default;
+  friend auto operator<=>(const CalendarDate&, const CalendarDate&) = default;
   [[nodiscard]] std::string ToString() const;  // YYYY-MM-DD
 };
 
 // Parses YYYY-MM-DD, checking the day exists (leap years included); std::nullopt otherwise.
-[[nodiscard]] std::optional<Date> ParseDate(std::string_view text);
+[[nodiscard]] std::optional<CalendarDate> ParseCalendarDate(std::string_view text);
 
 struct Purpose {
   std::string name;
@@ -162,7 +162,7 @@ struct Suppression {
   std::string rule;
   std::string target;
   std::string reason;  // required: an accepted finding must say why
-  Date expires;
+  CalendarDate expires;
   SourceLocation location;
 };
 
