@@ -115,9 +115,15 @@ PrivacyPlan MakePrivacyPlan(const BoundedQuery& query, const PlanOptions& option
   const auto shares = static_cast<double>(plan.statistics.size() + (selection ? 1 : 0));
   const double share = epsilon / shares;
   for (auto& statistic : plan.statistics) {
-    const ValueColumn* value = statistic.value_index < query.values.size()
-                                   ? &query.values[statistic.value_index]
-                                   : nullptr;
+    // The bounded value column of a sum statistic (RewriteQuery guarantees it has bounds).
+    const auto bounded_value = [&query, &statistic]() -> const ValueColumn& {
+      if (statistic.value_index >= query.values.size() ||
+          !query.values[statistic.value_index].bounds) {
+        throw InternalError(
+            fmt::format("statistic {} has no bounded value column", statistic.label));
+      }
+      return query.values[statistic.value_index];
+    };
     statistic.epsilon = share;
     statistic.delta = 0.0;
     statistic.l0 = l0;
@@ -130,19 +136,25 @@ PrivacyPlan MakePrivacyPlan(const BoundedQuery& query, const PlanOptions& option
       case SqlStatistic::kUnits:
         statistic.linf = 1;
         break;
-      case SqlStatistic::kSum:
+      case SqlStatistic::kSum: {
+        const ValueColumn& value = bounded_value();
         statistic.linf = CheckedProduct(
-            rows, std::max(std::llabs(value->fixed_lower), std::llabs(value->fixed_upper)));
-        statistic.unit = std::ldexp(1.0, -value->scale_exponent);
+            rows, std::max(std::llabs(value.fixed_lower), std::llabs(value.fixed_upper)));
+        statistic.unit = std::ldexp(1.0, -value.scale_exponent);
         break;
-      case SqlStatistic::kNormalizedSum:
-        statistic.linf = CheckedProduct(rows, value->fixed_upper - value->fixed_lower);
-        statistic.unit = std::ldexp(1.0, -value->scale_exponent - 1);
+      }
+      case SqlStatistic::kNormalizedSum: {
+        const ValueColumn& value = bounded_value();
+        statistic.linf = CheckedProduct(rows, value.fixed_upper - value.fixed_lower);
+        statistic.unit = std::ldexp(1.0, -value.scale_exponent - 1);
         break;
-      case SqlStatistic::kNormalizedSquares:
-        statistic.linf = CheckedProduct(rows, value->fixed_square_upper);
-        statistic.unit = std::ldexp(1.0, -value->square_scale_exponent);
+      }
+      case SqlStatistic::kNormalizedSquares: {
+        const ValueColumn& value = bounded_value();
+        statistic.linf = CheckedProduct(rows, value.fixed_square_upper);
+        statistic.unit = std::ldexp(1.0, -value.square_scale_exponent);
         break;
+      }
     }
     statistic.l1 = CheckedProduct(l0, statistic.linf);
     statistic.l2 = std::sqrt(static_cast<double>(l0)) * static_cast<double>(statistic.linf);

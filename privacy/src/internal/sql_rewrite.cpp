@@ -185,6 +185,32 @@ class UnitResolver {
   UnitSpec spec_;
 };
 
+bool IsAggregateCall(const Json& node) {
+  if (NodeType(node) != "FuncCall") return false;
+  const Json& call = NodeBody(node);
+  const Json& names = call.value("funcname", Json::array());
+  const std::string name = names.empty() ? "" : StringField(names.back());
+  return SqlWriter::IsAggregateName(name) || call.contains("agg_star") ||
+         call.contains("agg_within_group");
+}
+
+// The node without its `location`s, to compare two spellings of the same expression.
+Json WithoutLocations(const Json& node) {
+  if (node.is_object()) {
+    Json copy = Json::object();
+    for (const auto& [key, child] : node.items()) {
+      if (key != "location") copy[key] = WithoutLocations(child);
+    }
+    return copy;
+  }
+  if (node.is_array()) {
+    Json copy = Json::array();
+    for (const auto& child : node) copy.push_back(WithoutLocations(child));
+    return copy;
+  }
+  return node;
+}
+
 int ScaleExponent(double magnitude) {
   if (!(magnitude > 0.0)) return 0;
   // The largest k with magnitude * 2^k <= 2^30.
@@ -313,6 +339,7 @@ class Rewriter {
     if (body.contains("whereClause")) analysis_.where = writer_.Expression(body["whereClause"]);
 
     const Json& targets = body.value("targetList", Json::array());
+    targets_ = targets;
     if (body.contains("groupClause")) {
       query_.grouped = true;
       for (const auto& item : body["groupClause"]) AddGroupKey(item, targets);
@@ -365,7 +392,7 @@ class Rewriter {
       for (const auto& target : targets) {
         const Json& body = NodeBody(target);
         if (body.contains("name") && body["name"].get<std::string>() == name &&
-            NodeType(body["val"]) != "FuncCall") {
+            !IsAggregateCall(body["val"])) {
           key = body["val"];
         }
       }
@@ -398,17 +425,13 @@ class Rewriter {
         writer_.Refuse(value, "SELECT *", "it would release individual rows");
       }
     }
-    if (NodeType(value) == "FuncCall") {
-      const Json& call = NodeBody(value);
-      const Json& names = call.value("funcname", Json::array());
+    if (IsAggregateCall(value)) {
+      const Json& names = NodeBody(value).value("funcname", Json::array());
       const std::string name = names.empty() ? "" : StringField(names.back());
-      if (SqlWriter::IsAggregateName(name) || call.contains("agg_star") ||
-          call.contains("agg_within_group")) {
-        OutputColumn column = Aggregate(value, name);
-        column.name = alias.empty() ? name : alias;
-        query_.columns.push_back(std::move(column));
-        return true;
-      }
+      OutputColumn column = Aggregate(value, name);
+      column.name = alias.empty() ? name : alias;
+      query_.columns.push_back(std::move(column));
+      return true;
     }
     const std::string text = writer_.Expression(value);
     const auto key = FindKey(text);
@@ -577,6 +600,18 @@ class Rewriter {
     const Json& node = body["node"];
     const bool descending = body.value("sortby_dir", std::string()) == "SORTBY_DESC";
     std::optional<std::size_t> column;
+    if (IsAggregateCall(node)) {  // ORDER BY COUNT(*): the SELECT item with that aggregate
+      const Json bare = WithoutLocations(node);
+      for (std::size_t i = 0; i < targets_.size() && !column; ++i) {
+        if (WithoutLocations(NodeBody(targets_[i])["val"]) == bare) column = i;
+      }
+      if (!column) {
+        writer_.Refuse(node, "ORDER BY an aggregate that is not in the SELECT list",
+                       "only released columns can order the released rows");
+      }
+      query_.order_by.push_back({.column = *column, .descending = descending});
+      return;
+    }
     const std::string text = writer_.Expression(node);
     if (NodeType(node) == "A_Const" && text.find_first_not_of("0123456789") == std::string::npos) {
       const auto position = std::stoul(text);
@@ -758,6 +793,7 @@ class Rewriter {
   const SqlQueryOptions& options_;
   BoundedQuery query_;
   Analysis analysis_;
+  Json targets_ = Json::array();
 };
 
 }  // namespace

@@ -128,6 +128,20 @@ TEST(SqlRewriteTest, QuotesIdentifiersOnlyWhenNeeded) {
   EXPECT_EQ(query.key_names, (std::vector<std::string>{"Region", "order"}));
 }
 
+TEST(SqlRewriteTest, OrderByAnAggregateFindsItsSelectItem) {
+  const auto query = RewriteQuery(
+      "SELECT lower(category) AS c, COUNT(*), SUM(amount) FROM purchases GROUP BY c ORDER BY "
+      "SUM(amount) DESC, count(*)",
+      Options());
+  ASSERT_EQ(query.order_by.size(), 2U);
+  EXPECT_EQ(query.order_by[0].column, 2U);
+  EXPECT_TRUE(query.order_by[0].descending);
+  EXPECT_EQ(query.order_by[1].column, 1U);
+  EXPECT_THAT(query.sql, HasSubstr("lower(category) AS rampart_key1"));
+  EXPECT_THROW((void)RewriteQuery("SELECT COUNT(*) FROM purchases ORDER BY SUM(amount)", Options()),
+               UnsupportedError);
+}
+
 TEST(SqlRewriteTest, GroupByAliasAndPositionUseTheSelectExpression) {
   const auto query = RewriteQuery(
       "SELECT CASE WHEN amount < 10 THEN 'small' ELSE 'large' END AS size, lower(category), "
