@@ -49,7 +49,7 @@ bool IsReservedWord(std::string_view lower) {
 std::string StringValue(const Json& node) {
   // {"String": {"sval": "x"}}
   const Json& body = NodeBody(node);
-  if (body.is_object() && body.contains("sval")) return body["sval"].get<std::string>();
+  if (body.is_object() && body.contains("sval")) return Field(body, "sval").get<std::string>();
   return "";
 }
 
@@ -71,6 +71,12 @@ Json ParsePostgresSql(std::string_view sql) {
 std::string NodeType(const Json& node) {
   if (!node.is_object() || node.empty()) return "";
   return node.begin().key();
+}
+
+const Json& Field(const Json& node, std::string_view key) {
+  if (!node.is_object()) return EmptyJson();
+  const auto it = node.find(key);
+  return it == node.end() ? EmptyJson() : *it;
 }
 
 const Json& NodeBody(const Json& node) {
@@ -170,7 +176,7 @@ std::string SqlWriter::NumberLiteral(double value) {
 
 std::string SqlWriter::Constant(const Json& body) const {
   const int location = body.value("location", -1);
-  if (body.contains("isnull") && body["isnull"].get<bool>()) return "NULL";
+  if (body.contains("isnull") && Field(body, "isnull").get<bool>()) return "NULL";
   if (body.contains("ival")) {
     // libpg_query 15-4.0.0 writes negative integers as an empty object ("ival": {}), so read the
     // literal from the query text, where `location` points at it.
@@ -193,13 +199,14 @@ std::string SqlWriter::Constant(const Json& body) const {
         return std::to_string(parsed);
       }
     }
-    return std::to_string(body["ival"].value("ival", 0LL));
+    return std::to_string(Field(body, "ival").value("ival", 0LL));
   }
-  if (body.contains("fval")) return body["fval"].value("fval", std::string("0"));
-  if (body.contains("boolval")) return body["boolval"].value("boolval", false) ? "TRUE" : "FALSE";
+  if (body.contains("fval")) return Field(body, "fval").value("fval", std::string("0"));
+  if (body.contains("boolval"))
+    return Field(body, "boolval").value("boolval", false) ? "TRUE" : "FALSE";
   if (body.contains("sval")) {
     std::string quoted = "'";
-    for (const char c : body["sval"].value("sval", std::string())) {
+    for (const char c : Field(body, "sval").value("sval", std::string())) {
       quoted += c;
       if (c == '\'') quoted += '\'';
     }
@@ -265,33 +272,36 @@ std::string SqlWriter::OperatorExpression(const Json& node) const {
       Refuse(node, fmt::format("operator {}", op),
              "only comparisons, arithmetic and || are portable across the target engines");
     }
-    const std::string right = Expression(body["rexpr"]);
+    const std::string right = Expression(Field(body, "rexpr"));
     if (!has_left) return fmt::format("({}{})", op, right);
-    return fmt::format("({} {} {})", Expression(body["lexpr"]), op == "!=" ? "<>" : op, right);
+    return fmt::format("({} {} {})", Expression(Field(body, "lexpr")), op == "!=" ? "<>" : op,
+                       right);
   }
   if (kind == "AEXPR_IN") {
     std::string list;
-    for (const auto& item : NodeBody(body["rexpr"]).value("items", Json::array())) {
+    for (const auto& item : NodeBody(Field(body, "rexpr")).value("items", Json::array())) {
       if (!list.empty()) list += ", ";
       list += Expression(item);
     }
-    if (NodeType(body["rexpr"]) != "List")
+    if (NodeType(Field(body, "rexpr")) != "List")
       Refuse(node, "IN (subquery)", "subqueries in expressions are not supported");
-    return fmt::format("({} {}IN ({}))", Expression(body["lexpr"]), op == "<>" ? "NOT " : "", list);
+    return fmt::format("({} {}IN ({}))", Expression(Field(body, "lexpr")), op == "<>" ? "NOT " : "",
+                       list);
   }
   if (kind == "AEXPR_BETWEEN" || kind == "AEXPR_NOT_BETWEEN") {
-    const Json& items = NodeBody(body["rexpr"]).value("items", Json::array());
+    const Json& items = NodeBody(Field(body, "rexpr")).value("items", Json::array());
     if (items.size() != 2) Refuse(node, "this BETWEEN", "it needs two bounds");
-    return fmt::format("({} {}BETWEEN {} AND {})", Expression(body["lexpr"]),
+    return fmt::format("({} {}BETWEEN {} AND {})", Expression(Field(body, "lexpr")),
                        kind == "AEXPR_NOT_BETWEEN" ? "NOT " : "", Expression(items[0]),
                        Expression(items[1]));
   }
   if (kind == "AEXPR_LIKE") {
-    return fmt::format("({} {}LIKE {})", Expression(body["lexpr"]), op == "!~~" ? "NOT " : "",
-                       Expression(body["rexpr"]));
+    return fmt::format("({} {}LIKE {})", Expression(Field(body, "lexpr")),
+                       op == "!~~" ? "NOT " : "", Expression(Field(body, "rexpr")));
   }
   if (kind == "AEXPR_NULLIF") {
-    return fmt::format("NULLIF({}, {})", Expression(body["lexpr"]), Expression(body["rexpr"]));
+    return fmt::format("NULLIF({}, {})", Expression(Field(body, "lexpr")),
+                       Expression(Field(body, "rexpr")));
   }
   Refuse(node, "this operator (" + kind + ")",
          "only comparisons, arithmetic, IN lists, BETWEEN, LIKE and NULLIF are supported");
@@ -351,21 +361,22 @@ std::string SqlWriter::Expression(const Json& node) const {
     return "(" + text + ")";
   }
   if (type == "NullTest") {
-    return fmt::format("({} IS {}NULL)", Expression(body["arg"]),
+    return fmt::format("({} IS {}NULL)", Expression(Field(body, "arg")),
                        body.value("nulltesttype", std::string()) == "IS_NOT_NULL" ? "NOT " : "");
   }
   if (type == "TypeCast") {
-    return fmt::format("CAST({} AS {})", Expression(body["arg"]), TypeName(body["typeName"], node));
+    return fmt::format("CAST({} AS {})", Expression(Field(body, "arg")),
+                       TypeName(Field(body, "typeName"), node));
   }
   if (type == "CaseExpr") {
     std::string text = "CASE";
-    if (body.contains("arg")) text += " " + Expression(body["arg"]);
+    if (body.contains("arg")) text += " " + Expression(Field(body, "arg"));
     for (const auto& when : body.value("args", Json::array())) {
       const Json& when_body = NodeBody(when);
-      text += fmt::format(" WHEN {} THEN {}", Expression(when_body["expr"]),
-                          Expression(when_body["result"]));
+      text += fmt::format(" WHEN {} THEN {}", Expression(Field(when_body, "expr")),
+                          Expression(Field(when_body, "result")));
     }
-    if (body.contains("defresult")) text += " ELSE " + Expression(body["defresult"]);
+    if (body.contains("defresult")) text += " ELSE " + Expression(Field(body, "defresult"));
     return text + " END";
   }
   if (type == "CoalesceExpr") {
@@ -398,11 +409,11 @@ std::string SqlWriter::FromItem(const Json& node) const {
       Refuse(node, "catalog-qualified table", "use schema.table or table");
     }
     if (body.contains("schemaname")) {
-      text = Identifier(body["schemaname"].get<std::string>()) + ".";
+      text = Identifier(Field(body, "schemaname").get<std::string>()) + ".";
     }
     text += Identifier(body.value("relname", std::string()));
     if (body.contains("alias")) {
-      text += " AS " + Identifier(body["alias"].value("aliasname", std::string()));
+      text += " AS " + Identifier(Field(body, "alias").value("aliasname", std::string()));
     }
     return text;
   }
@@ -424,13 +435,13 @@ std::string SqlWriter::FromItem(const Json& node) const {
     } else {
       Refuse(node, "this join type", "only INNER, LEFT, RIGHT, FULL and CROSS joins are supported");
     }
-    std::string text =
-        fmt::format("{} {} {}", FromItem(body["larg"]), keyword, FromItem(body["rarg"]));
+    std::string text = fmt::format("{} {} {}", FromItem(Field(body, "larg")), keyword,
+                                   FromItem(Field(body, "rarg")));
     if (body.contains("quals")) {
-      text += " ON " + Expression(body["quals"]);
+      text += " ON " + Expression(Field(body, "quals"));
     } else if (body.contains("usingClause")) {
       std::string columns;
-      for (const auto& column : body["usingClause"]) {
+      for (const auto& column : Field(body, "usingClause")) {
         if (!columns.empty()) columns += ", ";
         columns += Identifier(StringValue(column));
       }
@@ -443,8 +454,8 @@ std::string SqlWriter::FromItem(const Json& node) const {
       Refuse(node, "LATERAL", "a lateral subquery is evaluated per outer row");
     }
     if (!body.contains("alias")) Refuse(node, "a subquery without alias", "name it: (...) AS s");
-    return fmt::format("({}) AS {}", Subquery(body["subquery"]),
-                       Identifier(body["alias"].value("aliasname", std::string())));
+    return fmt::format("({}) AS {}", Subquery(Field(body, "subquery")),
+                       Identifier(Field(body, "alias").value("aliasname", std::string())));
   }
   Refuse(node, fmt::format("FROM item {}", type),
          "only tables, joins and subqueries are supported");
@@ -464,34 +475,35 @@ std::string SqlWriter::Subquery(const Json& select) const {
              "removing duplicates merges rows of different privacy units");
   }
   if (body.contains("groupClause") || body.contains("havingClause")) {
-    Refuse(body.contains("groupClause") ? body["groupClause"] : body["havingClause"],
+    Refuse(body.contains("groupClause") ? Field(body, "groupClause") : Field(body, "havingClause"),
            "GROUP BY/HAVING in a subquery",
            "an aggregated row can mix several privacy units, so contributions can no longer be "
            "bounded per unit; aggregate only in the outer query");
   }
   if (body.contains("limitCount") || body.contains("limitOffset")) {
-    Refuse(body.contains("limitCount") ? body["limitCount"] : body["limitOffset"],
+    Refuse(body.contains("limitCount") ? Field(body, "limitCount") : Field(body, "limitOffset"),
            "LIMIT/OFFSET in a subquery",
            "which rows survive would depend on other privacy units' rows");
   }
-  if (body.contains("windowClause")) Refuse(body["windowClause"], "WINDOW", "windows are refused");
+  if (body.contains("windowClause"))
+    Refuse(Field(body, "windowClause"), "WINDOW", "windows are refused");
   if (!body.contains("fromClause")) RefuseAt(at, "a subquery without FROM", "it reads no table");
   std::string targets;
   for (const auto& target : body.value("targetList", Json::array())) {
     const Json& target_body = NodeBody(target);
     if (!targets.empty()) targets += ", ";
-    targets += Expression(target_body["val"]);
+    targets += Expression(Field(target_body, "val"));
     if (target_body.contains("name")) {
-      targets += " AS " + Identifier(target_body["name"].get<std::string>());
+      targets += " AS " + Identifier(Field(target_body, "name").get<std::string>());
     }
   }
   std::string from;
-  for (const auto& item : body["fromClause"]) {
+  for (const auto& item : Field(body, "fromClause")) {
     if (!from.empty()) from += ", ";
     from += FromItem(item);
   }
   std::string text = fmt::format("SELECT {} FROM {}", targets, from);
-  if (body.contains("whereClause")) text += " WHERE " + Expression(body["whereClause"]);
+  if (body.contains("whereClause")) text += " WHERE " + Expression(Field(body, "whereClause"));
   return text;
 }
 

@@ -22,6 +22,9 @@ using Json = nlohmann::json;
 [[nodiscard]] std::string NodeType(const Json& node);
 // {"SelectStmt": {...}} -> {...}
 [[nodiscard]] const Json& NodeBody(const Json& node);
+// node[key] for a parse-tree object, or an empty object when the key is absent (so that an
+// unexpected tree shape is refused instead of read out of bounds).
+[[nodiscard]] const Json& Field(const Json& node, std::string_view key);
 // The smallest byte offset (`location`) in the node and its children, i.e. where its text
 // starts; -1 if none.
 [[nodiscard]] int FirstLocation(const Json& node);

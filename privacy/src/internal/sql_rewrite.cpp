@@ -36,6 +36,7 @@ std::string_view SqlAggregateName(SqlAggregate aggregate) {
 
 namespace {
 
+using internal::Field;
 using internal::FirstLocation;
 using internal::Json;
 using internal::NodeBody;
@@ -86,10 +87,10 @@ bool ExposesColumn(const Json& select_body, const std::string& column) {
   for (const auto& target : select_body.value("targetList", Json::array())) {
     const Json& body = NodeBody(target);
     if (body.contains("name")) {
-      if (body["name"].get<std::string>() == column) return true;
+      if (Field(body, "name").get<std::string>() == column) return true;
       continue;
     }
-    const Json& value = body["val"];
+    const Json& value = Field(body, "val");
     if (NodeType(value) != "ColumnRef") continue;
     const Json& fields = NodeBody(value).value("fields", Json::array());
     if (!fields.empty() && NodeType(fields.back()) == "A_Star") return true;
@@ -103,15 +104,16 @@ bool MentionsTable(const Json& from_item, const std::string& table) {
   const Json& body = NodeBody(from_item);
   if (type == "RangeVar") {
     return body.value("relname", std::string()) == table ||
-           (body.contains("alias") && body["alias"].value("aliasname", std::string()) == table);
+           (body.contains("alias") &&
+            Field(body, "alias").value("aliasname", std::string()) == table);
   }
   if (type == "JoinExpr")
-    return MentionsTable(body["larg"], table) || MentionsTable(body["rarg"], table);
+    return MentionsTable(Field(body, "larg"), table) || MentionsTable(Field(body, "rarg"), table);
   if (type == "RangeSubselect") {
-    if (body.contains("alias") && body["alias"].value("aliasname", std::string()) == table) {
+    if (body.contains("alias") && Field(body, "alias").value("aliasname", std::string()) == table) {
       return true;
     }
-    for (const auto& item : NodeBody(body["subquery"]).value("fromClause", Json::array())) {
+    for (const auto& item : NodeBody(Field(body, "subquery")).value("fromClause", Json::array())) {
       if (MentionsTable(item, table)) return true;
     }
   }
@@ -146,7 +148,7 @@ class UnitResolver {
     if (type == "RangeVar") {
       const std::string relname = body.value("relname", std::string());
       const std::string alias =
-          body.contains("alias") ? body["alias"].value("aliasname", std::string()) : "";
+          body.contains("alias") ? Field(body, "alias").value("aliasname", std::string()) : "";
       if (spec_.table.empty()) return SqlWriter::Identifier(spec_.column);
       if (spec_.table == relname || spec_.table == alias) {
         return SqlWriter::Identifier(alias.empty() ? relname : alias) + "." +
@@ -155,13 +157,13 @@ class UnitResolver {
       return std::nullopt;
     }
     if (type == "JoinExpr") {
-      if (auto found = Find(body["larg"])) return found;
-      return Find(body["rarg"]);
+      if (auto found = Find(Field(body, "larg"))) return found;
+      return Find(Field(body, "rarg"));
     }
     if (type == "RangeSubselect") {
       const std::string alias =
-          body.contains("alias") ? body["alias"].value("aliasname", std::string()) : "";
-      const Json& sub = NodeBody(body["subquery"]);
+          body.contains("alias") ? Field(body, "alias").value("aliasname", std::string()) : "";
+      const Json& sub = NodeBody(Field(body, "subquery"));
       bool inside = spec_.table.empty() || spec_.table == alias;
       if (!inside) {
         for (const auto& sub_item : sub.value("fromClause", Json::array())) {
@@ -249,7 +251,7 @@ class Rewriter {
           fmt::format("expected exactly one SQL statement, found {}", statements.size()),
           writer_.Locate(-1));
     }
-    const Json& statement = statements[0]["stmt"];
+    const Json& statement = Field(statements[0], "stmt");
     if (NodeType(statement) != "SelectStmt") {
       writer_.Refuse(statement, fmt::format("statement {}", NodeType(statement)),
                      "only SELECT queries can be answered with differential privacy");
@@ -303,7 +305,7 @@ class Rewriter {
       writer_.RefuseAt(at, "VALUES", "a DP query must read a table");
     }
     if (body.contains("withClause")) {
-      writer_.Refuse(body["withClause"], "WITH (common table expressions)",
+      writer_.Refuse(Field(body, "withClause"), "WITH (common table expressions)",
                      "inline the CTE as a subquery in FROM");
     }
     if (body.contains("intoClause")) writer_.RefuseAt(at, "SELECT INTO", "it writes a table");
@@ -313,36 +315,38 @@ class Rewriter {
                        "aggregate, which gets partition selection");
     }
     if (body.contains("havingClause")) {
-      writer_.Refuse(body["havingClause"], "HAVING",
+      writer_.Refuse(Field(body, "havingClause"), "HAVING",
                      "it filters groups on exact, un-noised aggregates, so whether a group "
                      "appears would reveal raw values; filter the released rows instead");
     }
     if (body.contains("windowClause")) {
-      writer_.Refuse(body["windowClause"], "WINDOW",
+      writer_.Refuse(Field(body, "windowClause"), "WINDOW",
                      "window functions let one row's output depend on other units' rows");
     }
     if (body.contains("lockingClause")) writer_.RefuseAt(at, "FOR UPDATE/SHARE", "it locks rows");
     if (body.contains("limitOffset")) {
-      writer_.Refuse(body["limitOffset"], "OFFSET", "use ORDER BY and LIMIT on the released rows");
+      writer_.Refuse(Field(body, "limitOffset"), "OFFSET",
+                     "use ORDER BY and LIMIT on the released rows");
     }
     if (!body.contains("fromClause")) {
       writer_.RefuseAt(at, "a query without FROM", "there is no data to protect");
     }
     std::string from;
-    for (const auto& item : body["fromClause"]) {
+    for (const auto& item : Field(body, "fromClause")) {
       if (!from.empty()) from += ", ";
       from += writer_.FromItem(item);
     }
     analysis_.from = from;
-    analysis_.unit =
-        UnitResolver(writer_, ParseUnitSpec(options_.privacy_unit)).Resolve(body["fromClause"]);
-    if (body.contains("whereClause")) analysis_.where = writer_.Expression(body["whereClause"]);
+    analysis_.unit = UnitResolver(writer_, ParseUnitSpec(options_.privacy_unit))
+                         .Resolve(Field(body, "fromClause"));
+    if (body.contains("whereClause"))
+      analysis_.where = writer_.Expression(Field(body, "whereClause"));
 
     const Json& targets = body.value("targetList", Json::array());
     targets_ = targets;
     if (body.contains("groupClause")) {
       query_.grouped = true;
-      for (const auto& item : body["groupClause"]) AddGroupKey(item, targets);
+      for (const auto& item : Field(body, "groupClause")) AddGroupKey(item, targets);
     }
     bool any_aggregate = false;
     for (const auto& target : targets) any_aggregate = AddOutput(target) || any_aggregate;
@@ -352,10 +356,10 @@ class Rewriter {
                        "STDDEV or a percentile per group");
     }
     if (body.contains("sortClause")) {
-      for (const auto& sort : body["sortClause"]) AddOrder(sort);
+      for (const auto& sort : Field(body, "sortClause")) AddOrder(sort);
     }
     if (body.contains("limitCount")) {
-      const Json& limit = body["limitCount"];
+      const Json& limit = Field(body, "limitCount");
       const std::string text =
           NodeType(limit) == "A_Const" ? writer_.Expression(limit) : std::string();
       std::int64_t value = -1;
@@ -385,15 +389,15 @@ class Rewriter {
       if (position < 1 || position > targets.size()) {
         writer_.Refuse(item, "this GROUP BY position", "it does not name a SELECT item");
       }
-      key = NodeBody(targets[position - 1])["val"];
-    } else if (type == "ColumnRef" && NodeBody(item)["fields"].size() == 1) {
+      key = Field(NodeBody(targets[position - 1]), "val");
+    } else if (type == "ColumnRef" && Field(NodeBody(item), "fields").size() == 1) {
       // GROUP BY alias, as PostgreSQL allows: the SELECT item so named, unless a column.
       const std::string name = LastName(item);
       for (const auto& target : targets) {
         const Json& body = NodeBody(target);
-        if (body.contains("name") && body["name"].get<std::string>() == name &&
-            !IsAggregateCall(body["val"])) {
-          key = body["val"];
+        if (body.contains("name") && Field(body, "name").get<std::string>() == name &&
+            !IsAggregateCall(Field(body, "val"))) {
+          key = Field(body, "val");
         }
       }
     }
@@ -417,10 +421,10 @@ class Rewriter {
   // Adds one SELECT item; returns whether it is an aggregate.
   bool AddOutput(const Json& target) {
     const Json& body = NodeBody(target);
-    const Json& value = body["val"];
-    const std::string alias = body.contains("name") ? body["name"].get<std::string>() : "";
+    const Json& value = Field(body, "val");
+    const std::string alias = body.contains("name") ? Field(body, "name").get<std::string>() : "";
     if (NodeType(value) == "ColumnRef") {
-      const Json& fields = NodeBody(value)["fields"];
+      const Json& fields = Field(NodeBody(value), "fields");
       if (!fields.empty() && NodeType(fields.back()) == "A_Star") {
         writer_.Refuse(value, "SELECT *", "it would release individual rows");
       }
@@ -452,7 +456,7 @@ class Rewriter {
     if (writer_.Expression(node) == analysis_.unit) return true;
     if (NodeType(node) != "ColumnRef") return false;
     const UnitSpec spec = ParseUnitSpec(options_.privacy_unit);
-    const Json& fields = NodeBody(node)["fields"];
+    const Json& fields = Field(NodeBody(node), "fields");
     if (LastName(node) != spec.column) return false;
     return fields.size() == 1 || spec.table.empty() ||
            StringField(fields[fields.size() - 2]) == spec.table;
@@ -465,7 +469,8 @@ class Rewriter {
                      "a window function lets one row's output depend on other units' rows");
     }
     if (call.contains("agg_filter")) {
-      writer_.Refuse(call["agg_filter"], "FILTER (WHERE ...)", "move the condition into WHERE");
+      writer_.Refuse(Field(call, "agg_filter"), "FILTER (WHERE ...)",
+                     "move the condition into WHERE");
     }
     const Json& args = call.value("args", Json::array());
     OutputColumn column;
@@ -537,7 +542,7 @@ class Rewriter {
       if (sort.value("sortby_dir", std::string()) == "SORTBY_DESC") p = 1.0 - p;
       column.aggregate = SqlAggregate::kQuantile;
       column.quantile = p;
-      column.value_index = AddValue(sort["node"], /*needs_bounds=*/true);
+      column.value_index = AddValue(Field(sort, "node"), /*needs_bounds=*/true);
       query_.values[column.value_index].needs_histogram = true;
       return column;
     }
@@ -597,13 +602,13 @@ class Rewriter {
 
   void AddOrder(const Json& sort) {
     const Json& body = NodeBody(sort);
-    const Json& node = body["node"];
+    const Json& node = Field(body, "node");
     const bool descending = body.value("sortby_dir", std::string()) == "SORTBY_DESC";
     std::optional<std::size_t> column;
     if (IsAggregateCall(node)) {  // ORDER BY COUNT(*): the SELECT item with that aggregate
       const Json bare = WithoutLocations(node);
       for (std::size_t i = 0; i < targets_.size() && !column; ++i) {
-        if (WithoutLocations(NodeBody(targets_[i])["val"]) == bare) column = i;
+        if (WithoutLocations(Field(NodeBody(targets_[i]), "val")) == bare) column = i;
       }
       if (!column) {
         writer_.Refuse(node, "ORDER BY an aggregate that is not in the SELECT list",
@@ -616,7 +621,7 @@ class Rewriter {
     if (NodeType(node) == "A_Const" && text.find_first_not_of("0123456789") == std::string::npos) {
       const auto position = std::stoul(text);
       if (position >= 1 && position <= query_.columns.size()) column = position - 1;
-    } else if (NodeType(node) == "ColumnRef" && NodeBody(node)["fields"].size() == 1) {
+    } else if (NodeType(node) == "ColumnRef" && Field(NodeBody(node), "fields").size() == 1) {
       for (std::size_t i = 0; i < query_.columns.size() && !column; ++i) {
         if (query_.columns[i].name == LastName(node)) column = i;
       }

@@ -8,6 +8,8 @@
 #include <rampart/common/error.h>
 #include <rampart/privacy/sql_query.h>
 
+#include "sql_test_data.h"
+
 namespace rampart::privacy {
 namespace {
 
@@ -165,6 +167,32 @@ TEST(SqlRefusalTest, RejectsBadOptions) {
   options = Options();
   options.quantile_bins = 1;
   EXPECT_THROW((void)RewriteQuery(sql, options), InvalidArgumentError);
+}
+
+// Bad input never crashes: every prefix of every supported query, and every single-character
+// corruption of it, is either rewritten or refused with a rampart::Error (any other exception or
+// a sanitizer report fails the test).
+TEST(SqlRobustnessTest, PrefixesAndCorruptionsFailCleanly) {
+  int refused = 0;
+  int accepted = 0;
+  for (const auto& shape : testing::SupportedShapes()) {
+    const std::string& sql = shape.sql;
+    for (std::size_t length = 0; length <= sql.size(); ++length) {
+      for (const char corruption : {'\0', ')', '\'', ','}) {
+        std::string text = sql.substr(0, length);
+        if (corruption != '\0' && length < sql.size()) text += corruption + sql.substr(length + 1);
+        try {
+          (void)RewriteQuery(text, shape.options);
+          ++accepted;
+        } catch (const Error& error) {
+          EXPECT_FALSE(error.message().empty());
+          ++refused;
+        }
+      }
+    }
+  }
+  EXPECT_GT(refused, 1000);
+  EXPECT_GT(accepted, 8);
 }
 
 }  // namespace
