@@ -53,9 +53,42 @@ std::string StringValue(const Json& node) {
   return "";
 }
 
+// The byte offset of the first byte that is not part of well-formed UTF-8, or -1.
+int FirstInvalidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    if (lead < 0x80U) {
+      length = 1;
+    } else if (lead >= 0xC2U && lead <= 0xDFU) {
+      length = 2;
+    } else if (lead >= 0xE0U && lead <= 0xEFU) {
+      length = 3;
+    } else if (lead >= 0xF0U && lead <= 0xF4U) {
+      length = 4;
+    } else {
+      return static_cast<int>(i);
+    }
+    if (i + length > text.size()) return static_cast<int>(i);
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) return static_cast<int>(i);
+    }
+    i += length;
+  }
+  return -1;
+}
+
 }  // namespace
 
 Json ParsePostgresSql(std::string_view sql) {
+  if (const int bad = FirstInvalidUtf8(sql); bad >= 0) {
+    throw InputError("the query is not valid UTF-8", SqlWriter(sql).Locate(bad));
+  }
+  if (sql.find('\0') != std::string_view::npos) {
+    throw InputError("the query contains a NUL byte",
+                     SqlWriter(sql).Locate(static_cast<int>(sql.find('\0'))));
+  }
   const std::string text(sql);
   std::unique_ptr<PgQueryParseResult, ParseResultFree> result(
       new PgQueryParseResult(pg_query_parse(text.c_str())));
@@ -65,7 +98,12 @@ Json ParsePostgresSql(std::string_view sql) {
     throw InputError(fmt::format("SQL syntax error: {}", result->error->message),
                      writer.Locate(offset));
   }
-  return Json::parse(result->parse_tree);
+  try {
+    return Json::parse(result->parse_tree);
+  } catch (const Json::exception& error) {
+    throw InputError(fmt::format("cannot read the parse tree of the query: {}", error.what()),
+                     SqlWriter(sql).Locate(-1));
+  }
 }
 
 std::string NodeType(const Json& node) {
