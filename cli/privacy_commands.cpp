@@ -23,6 +23,8 @@ namespace rampart::cli {
 
 // Registered by privacy_accounting_commands.cpp: account and budget.
 void SetupPrivacyAccountingCommands(CLI::App& privacy, Context& context);
+// Registered by privacy_query_commands.cpp: query.
+void SetupPrivacyQueryCommands(CLI::App& privacy, Context& context);
 
 namespace {
 
@@ -215,6 +217,7 @@ void SetupPrivacyCommands(CLI::App& app, Context& context) {
     context.SetCommand([&context, sample_options] { return RunSample(context, *sample_options); });
   });
   SetupPrivacyAccountingCommands(*privacy, context);
+  SetupPrivacyQueryCommands(*privacy, context);
 }
 
 }  // namespace rampart::cli

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A walkthrough of the privacy noise verbs: calibrate a mechanism, then release noisy values.
+# A walkthrough of rampart privacy: calibrate a mechanism, release noisy values, then answer an
+# aggregate SQL query with differential privacy against a budget ledger.
 #   RAMPART=build/default/cli/rampart examples/privacy/demo.sh
 set -euo pipefail
 RAMPART=${RAMPART:?set RAMPART to the rampart executable}
@@ -25,3 +26,25 @@ run privacy sample --mechanism discrete-gaussian --epsilon 1 --delta 1e-6 --sens
 echo "\$ rampart privacy calibrate --mechanism gaussian --epsilon 1 --delta 0 --sensitivity 1"
 "$RAMPART" privacy calibrate --mechanism gaussian --epsilon 1 --delta 0 --sensitivity 1 ||
   echo "(exit code $?)"
+
+# ---- A differentially private SQL query with a budget ledger ----
+# A small synthetic shop database (3 000 people, ~50 000 rows; fixed seed) in a scratch directory.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 "$(dirname "$0")/generate_db.py" "$work/shop.db" 3000
+run privacy budget init --ledger "$work/budget.db" --dataset shop --epsilon 1.5 --delta 1e-5 \
+  --accountant basic
+# Bound each person to 2 categories and 5 purchases per category, clamp amounts to [0, 200].
+run privacy query --db "sqlite:$work/shop.db" --privacy-unit person_id --epsilon 1 --delta 1e-6 \
+  --bounds amount=0:200 --max-groups-per-unit 2 --max-rows-per-group 5 \
+  --ledger "$work/budget.db" --dataset shop \
+  "SELECT category, COUNT(*) AS purchases, AVG(amount) AS mean_amount FROM purchases
+   GROUP BY category ORDER BY category"
+run privacy budget status --ledger "$work/budget.db" --dataset shop
+# The same query again would need epsilon 1 more than the 0.5 left: refused, exit 3, no output.
+echo "\$ rampart privacy query ... (the same query again)"
+"$RAMPART" privacy query --db "sqlite:$work/shop.db" --privacy-unit person_id --epsilon 1 \
+  --delta 1e-6 --bounds amount=0:200 --max-groups-per-unit 2 --max-rows-per-group 5 \
+  --ledger "$work/budget.db" --dataset shop \
+  "SELECT category, COUNT(*) AS purchases, AVG(amount) AS mean_amount FROM purchases
+   GROUP BY category ORDER BY category" || echo "(exit code $?)"

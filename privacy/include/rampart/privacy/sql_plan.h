@@ -1,0 +1,100 @@
+// The privacy plan of a DP SQL query: which noisy integer statistics the release needs per group,
+// the budget share of each, its proven sensitivities, and the noise scale - computed before any
+// data is read, so that `--explain` shows exactly what a release would spend.
+//
+//   const auto query = rampart::privacy::RewriteQuery(sql, options);          // sql_query.h
+//   const auto plan = rampart::privacy::MakePrivacyPlan(query, {.epsilon = 1.0, .delta = 1e-6});
+//   std::cout << rampart::privacy::ExplainText(query, plan);    // or ExplainJson(query, plan)
+//
+// Sensitivities under add/remove of one privacy unit that touches at most L0 = max groups per
+// unit groups with at most C = max rows per group rows each. Every statistic is an integer (counts
+// and fixed-point sums), so the noise can be integer-valued (discrete Laplace) and exact:
+//   rows, values (COUNT(*), COUNT(x)): Linf = C          units (COUNT(DISTINCT unit)): Linf = 1
+//   SUM(x) in units of 2^-k:           Linf = C * max(|floor(lo 2^k)|, |ceil(hi 2^k)|)
+//   AVG via the normalized sum (Google's BoundedMean; Li et al., "Differential Privacy: From
+//   Theory to Practice", 2016): sum of 2x - (lo_k + hi_k) in units of 2^-(k+1): Linf = C (hi_k -
+//   lo_k) VARIANCE/STDDEV: + sum of (v - mid)^2 in units of 2^-k2: Linf = C * ceil(((hi-lo)/2)^2
+//   2^k2) quantile histogram (per bin, all bins of a group together): L1 within a group = C
+// and L1 = L0 * Linf, L2 = sqrt(L0) * Linf across groups. The budget is split evenly (basic
+// sequential composition) over the distinct statistics and, when group keys are not public, the
+// partition selection, which gets all of delta.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <rampart/privacy/sql_query.h>
+
+namespace rampart::privacy {
+
+enum class SqlStatistic {
+  kRows,               // bounded row count (COUNT(*))
+  kValues,             // bounded count of non-NULL values of a value column
+  kUnits,              // distinct units per group (COUNT(DISTINCT unit))
+  kSum,                // fixed-point sum
+  kNormalizedSum,      // fixed-point sum of 2x - (lo + hi): for AVG, VARIANCE, STDDEV
+  kNormalizedSquares,  // fixed-point sum of (v - mid)^2: for VARIANCE, STDDEV
+  kHistogram,          // quantile histogram bins
+};
+
+[[nodiscard]] std::string_view SqlStatisticName(SqlStatistic statistic);
+
+// One noisy statistic per group. All sensitivities are in the statistic's integer unit; multiply
+// by `unit` for the value they stand for.
+struct PlannedStatistic {
+  SqlStatistic statistic = SqlStatistic::kRows;
+  std::size_t value_index = 0;  // value statistics: index into BoundedQuery::values
+  std::string label;            // e.g. "sum(amount)"
+  double epsilon = 0.0;
+  double delta = 0.0;
+  std::int64_t l0 = 1;    // groups one unit can change
+  std::int64_t linf = 1;  // max change of this statistic in one group
+  std::int64_t l1 = 1;    // l0 * linf (for kHistogram: l0 * C, all bins of all groups)
+  double l2 = 1.0;        // sqrt(l0) * linf
+  double unit = 1.0;      // value of one integer step (2^-k for fixed-point sums)
+  // Laplace / discrete Laplace scale b = l1 / epsilon, in integer steps: the noise the release
+  // adds for pure epsilon-DP.
+  double laplace_scale = 0.0;
+};
+
+// Laplace thresholding on the count of distinct units (Korolova et al., WWW 2009; Google's
+// LaplacePartitionSelection): keep a group iff units + Lap(b) > threshold, b = L0 / epsilon,
+// threshold = 1 + b ln(1 / (2 delta_p)), delta_p = 1 - (1 - delta)^(1 / L0).
+struct PartitionSelectionPlan {
+  bool enabled = false;
+  double epsilon = 0.0;
+  double delta = 0.0;
+  std::int64_t l0 = 1;
+  double laplace_scale = 0.0;
+  double threshold = 0.0;
+};
+
+struct PlanOptions {
+  double epsilon = 1.0;
+  double delta = 0.0;
+  // True when the group keys come from a public list (--public-groups): no partition selection.
+  bool public_groups = false;
+};
+
+struct PrivacyPlan {
+  double epsilon = 0.0;  // total spent: the sum of the shares
+  double delta = 0.0;
+  std::vector<PlannedStatistic> statistics;
+  PartitionSelectionPlan partition_selection;
+};
+
+// Throws InvalidArgumentError on bad epsilon/delta, or when a grouped query without public groups
+// has delta = 0 (partition selection needs delta > 0).
+[[nodiscard]] PrivacyPlan MakePrivacyPlan(const BoundedQuery& query, const PlanOptions& options);
+
+// The statistic of `plan` with this kind and value index; throws InternalError if absent.
+[[nodiscard]] const PlannedStatistic& FindStatistic(const PrivacyPlan& plan, SqlStatistic statistic,
+                                                    std::size_t value_index = 0);
+
+// `--explain`: the rewritten SQL and the plan, for people and as a JSON document (with
+// schema_version). Nothing is executed and nothing is charged.
+[[nodiscard]] std::string ExplainText(const BoundedQuery& query, const PrivacyPlan& plan);
+[[nodiscard]] std::string ExplainJson(const BoundedQuery& query, const PrivacyPlan& plan);
+
+}  // namespace rampart::privacy

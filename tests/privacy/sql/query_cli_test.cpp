@@ -1,0 +1,187 @@
+// `rampart privacy query` end to end on a small SQLite shop database built here: the output
+// formats, exact answers at a huge epsilon, the ledger charged once per query and refusing with
+// exit 3 and an empty stdout, usage errors with their location, and --explain charging nothing.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <rampart/common/database.h>
+
+#include "../../cli/run_command.h"
+#include "sql_test_data.h"
+
+namespace rampart::testing {
+namespace {
+
+constexpr const char* kQuery =
+    "SELECT category, COUNT(*) AS n, SUM(amount) AS total FROM purchases GROUP BY category "
+    "ORDER BY category";
+
+class QueryCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("rampart_query_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    db_url_ = "sqlite:" + (dir_ / "shop.db").string();
+    ledger_ = (dir_ / "budget.db").string();
+    auto db = Database::Open(db_url_);
+    privacy::testing::CreateShop(*db);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // The data has at most 19 purchases per person over 4 categories: these bounds bound nothing.
+  RunResult Query(const std::vector<std::string>& extra, const std::string& sql = kQuery) {
+    std::vector<std::string> args = {"privacy",
+                                     "query",
+                                     "--db",
+                                     db_url_,
+                                     "--privacy-unit",
+                                     "person_id",
+                                     "--bounds",
+                                     "amount=0:100",
+                                     "--max-groups-per-unit",
+                                     "4",
+                                     "--max-rows-per-group",
+                                     "20"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(sql);
+    return RunRampart(args);
+  }
+  RunResult Budget(const std::string& verb, const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"privacy", "budget",    verb,   "--ledger",
+                                     ledger_,   "--dataset", "shop", "--format"};
+    args.emplace_back("json");
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunRampart(args);
+  }
+  nlohmann::json Status() {
+    const RunResult r = Budget("status", {});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  }
+
+  std::filesystem::path dir_;
+  std::string db_url_;
+  std::string ledger_;
+};
+
+TEST_F(QueryCliTest, JsonCsvAndTableCarryTheColumns) {
+  RunResult r = Query({"--epsilon", "1", "--delta", "1e-6", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  for (const char* field : {"schema_version", "columns", "rows", "intervals", "confidence_level",
+                            "epsilon_spent", "delta_spent", "budget_split"}) {
+    EXPECT_TRUE(doc.contains(field)) << field << " missing: " << r.out;
+  }
+  EXPECT_EQ(doc["columns"], nlohmann::json({"category", "n", "total"}));
+  EXPECT_EQ(doc["confidence_level"], 0.95);
+  EXPECT_NEAR(doc["epsilon_spent"].get<double>(), 1.0, 1e-12);
+  EXPECT_NEAR(doc["delta_spent"].get<double>(), 1e-6, 1e-18);
+  ASSERT_EQ(doc["rows"].size(), doc["intervals"].size());
+  ASSERT_EQ(doc["rows"].size(), 4U);  // hundreds of units per category pass selection at eps 1
+  for (std::size_t i = 0; i < doc["rows"].size(); ++i) {
+    const auto& row = doc["rows"][i];
+    const auto& ci = doc["intervals"][i];
+    EXPECT_TRUE(row["category"].is_string());
+    EXPECT_FALSE(ci.contains("category"));
+    for (const char* noisy : {"n", "total"}) {
+      ASSERT_TRUE(ci.contains(noisy)) << r.out;
+      EXPECT_LE(ci[noisy][0].get<double>(), row[noisy].get<double>());
+      EXPECT_GE(ci[noisy][1].get<double>(), row[noisy].get<double>());
+    }
+  }
+  // No --seed: secure randomness, no warning.
+  EXPECT_EQ(r.err.find("NOT private"), std::string::npos);
+
+  r = Query({"--epsilon", "1", "--delta", "1e-6", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "category,n,total");
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 5);
+
+  r = Query({"--epsilon", "1", "--delta", "1e-6"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* text : {"category", "n", "total", "95% CI", "books", "epsilon spent 1"}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << " not in:\n" << r.out;
+  }
+}
+
+TEST_F(QueryCliTest, HugeEpsilonMatchesTheExactAnswersAndSeedWarns) {
+  const RunResult r =
+      Query({"--epsilon", "1e7", "--delta", "1e-6", "--seed", "3", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("NOT private"), std::string::npos) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  auto db = Database::Open(db_url_);
+  const auto exact = db->Query(
+      "SELECT category, COUNT(*), SUM(amount) FROM purchases GROUP BY category ORDER BY category");
+  ASSERT_EQ(doc["rows"].size(), exact.rows.size());
+  for (std::size_t i = 0; i < exact.rows.size(); ++i) {
+    const auto& row = doc["rows"][i];
+    EXPECT_EQ(row["category"].get<std::string>(), DbValueToString(exact.rows[i][0]));
+    EXPECT_NEAR(row["n"].get<double>(), DbValueToDouble(exact.rows[i][1]), 0.5);
+    EXPECT_NEAR(row["total"].get<double>(), DbValueToDouble(exact.rows[i][2]), 0.05);
+  }
+}
+
+TEST_F(QueryCliTest, LedgerIsChargedOncePerQueryAndRefusesWhenExhausted) {
+  RunResult r = Budget("init", {"--epsilon", "1.5", "--delta", "1e-5", "--accountant", "basic"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> charged = {"--epsilon", "1",     "--delta",   "1e-6",
+                                            "--ledger",  ledger_, "--dataset", "shop",
+                                            "--format",  "json"};
+  r = Query(charged);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json status = Status();
+  EXPECT_EQ(status["charges"], 1);
+  EXPECT_EQ(status["reserved"], 0);
+  // Basic composition of the plan's discrete Laplace shares: the query's epsilon (the scales
+  // are rounded up, so never more).
+  EXPECT_NEAR(status["epsilon_spent"].get<double>(), 1.0, 1e-6);
+  EXPECT_LE(status["epsilon_spent"].get<double>(), 1.0);
+  // The ledger reports epsilon at the dataset's delta cap (ledger.h), so delta_spent is the cap.
+  EXPECT_EQ(status["delta_spent"].get<double>(), 1e-5);
+
+  r = Query(charged);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_FALSE(r.err.empty());
+  status = Status();
+  EXPECT_EQ(status["charges"], 1);
+}
+
+TEST_F(QueryCliTest, ExplainChargesNothing) {
+  ASSERT_EQ(Budget("init", {"--epsilon", "1", "--delta", "1e-5"}).exit_code, 0);
+  const RunResult r = Query({"--epsilon", "5", "--delta", "1e-6", "--ledger", ledger_, "--dataset",
+                             "shop", "--explain", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("rampart_units"), std::string::npos) << r.out;
+  EXPECT_EQ(Status()["charges"], 0);
+}
+
+TEST_F(QueryCliTest, BadInputExitsTwoWithTheLocation) {
+  RunResult r = Query({"--epsilon", "1", "--delta", "1e-6"},
+                      "SELECT category, COUNT(*) FROM purchases GROUP BY categry ORDER");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find("1:"), std::string::npos) << r.err;
+  // Without --bounds for a summed column: refused, naming the column and the flag.
+  r = RunRampart({"privacy", "query", "--db", db_url_, "--privacy-unit", "person_id", "--epsilon",
+                  "1", "SELECT SUM(amount) FROM purchases"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--bounds amount=LO:HI"), std::string::npos) << r.err;
+  r = Query({"--epsilon", "1", "--bounds", "amount=5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--bounds"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace rampart::testing
