@@ -17,14 +17,14 @@ build: deps build/default/build.ninja
 	cmake --build --preset default -j $(JOBS)
 
 test: build
-	ctest --preset default -j $(JOBS)
+	bash scripts/with-postgres.sh ctest --preset default -j $(JOBS)
 
 build/asan/build.ninja: CMakePresets.json | deps
 	cmake --preset asan
 
 test-asan: deps build/asan/build.ninja
 	cmake --build --preset asan -j $(JOBS)
-	ctest --preset asan -j $(JOBS)
+	bash scripts/with-postgres.sh ctest --preset asan -j $(JOBS)
 
 demo: build
 	bash examples/demo.sh build/default

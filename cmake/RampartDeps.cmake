@@ -2,8 +2,10 @@
 # the installed package config includes too (static libraries carry their private dependencies);
 # tools only the build needs are found here. All come from Debian packages installed by
 # scripts/install-deps.sh; see ../shared/DEPENDENCIES.md for the pitfalls.
-foreach(module common privacy robustness compliance)
-  include(${CMAKE_CURRENT_LIST_DIR}/deps/${module}.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/deps/common.cmake)
+file(GLOB rampart_dependency_files ${CMAKE_CURRENT_LIST_DIR}/deps/*.cmake)
+foreach(file ${rampart_dependency_files})
+  include(${file})
 endforeach()
 find_package(CLI11 2.1 REQUIRED)
 

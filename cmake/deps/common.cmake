@@ -7,3 +7,5 @@ find_package(OpenSSL 3.0 REQUIRED)
 find_package(Eigen3 3.4 REQUIRED NO_MODULE)
 # CONFIG: FindBoost is removed by CMP0167 in newer CMake; Boost.Math is header-only (Boost::headers).
 find_package(Boost 1.74 CONFIG REQUIRED COMPONENTS random)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)  # libpq-dev alone is enough with CMake 3.25
