@@ -437,9 +437,9 @@ std::string RenderHtml(const AuditOptions& options, const robustness::AuditResul
   page.Heading(2, "Results");
   const Table results = ResultsTable(audit, gate);
   std::vector<std::vector<HtmlCell>> rows;
-  for (std::size_t r = 0; r < results.rows.size(); ++r) {
+  for (const std::vector<std::string>& result_row : results.rows) {
     std::vector<HtmlCell> row;
-    for (const std::string& cell : results.rows[r]) {
+    for (const std::string& cell : result_row) {
       row.push_back({cell, cell == "fail" ? "fail" : (cell == "pass" ? "pass" : "")});
     }
     rows.push_back(std::move(row));

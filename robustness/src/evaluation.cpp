@@ -75,7 +75,7 @@ AuditResult RunAudit(Executor& executor, const Dataset& data, const AuditConfig&
     }
   }
   const Eigen::Index n = data.inputs.rows();
-  const Eigen::Index batch = static_cast<Eigen::Index>(config.batch_size);
+  const auto batch = static_cast<Eigen::Index>(config.batch_size);
   audit.clean_predictions.reserve(static_cast<std::size_t>(n));
   for (Eigen::Index begin = 0; begin < n; begin += batch) {
     const Eigen::Index count = std::min(batch, n - begin);
