@@ -75,6 +75,8 @@ int RunPredict(const PredictOptions& options, const Context& context) {
 
 }  // namespace
 
+void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context);
+
 void SetupRobustnessCommands(CLI::App& app, Context& context) {
   CLI::App* robustness = app.add_subcommand(
       "robustness", "Adversarial robustness: attacks, audits, certificates of ONNX models");
@@ -93,6 +95,7 @@ void SetupRobustnessCommands(CLI::App& app, Context& context) {
   predict->callback([options, &context] {
     context.SetCommand([options, &context] { return RunPredict(*options, context); });
   });
+  SetupRobustnessAuditCommands(*robustness, context);
 }
 
 }  // namespace rampart::cli

@@ -12,3 +12,5 @@ echo
 echo "\$ rampart robustness predict --model digits_cnn.onnx --data blobs.csv --format csv | head -5"
 "$RAMPART" robustness predict --model "$here/digits_cnn.onnx" --data "$here/blobs.csv" \
   --format csv | head -5
+echo
+"$here/audit-demo.sh"

@@ -1,0 +1,652 @@
+// `rampart robustness audit`: attack an ONNX classifier with FGSM/PGD over a list of epsilons,
+// gate on the robust accuracy, and report in JSON, Markdown, HTML or JUnit. The measurements are
+// rampart::robustness::RunAudit; this file parses flags and renders the result.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <rampart/common/atomic_file.h>
+#include <rampart/common/error.h>
+#include <rampart/common/html_writer.h>
+#include <rampart/common/json_writer.h>
+#include <rampart/common/junit_writer.h>
+#include <rampart/common/markdown_writer.h>
+#include <rampart/common/progress.h>
+#include <rampart/common/report.h>
+#include <rampart/robustness/dataset.h>
+#include <rampart/robustness/evaluation.h>
+#include <rampart/robustness/executor.h>
+#include <rampart/robustness/file_hash.h>
+#include <rampart/robustness/onnx_model.h>
+
+#include "context.h"
+
+namespace rampart::cli {
+
+namespace {
+
+struct AuditOptions {
+  std::string model;
+  std::string data;
+  std::string labels;
+  std::vector<std::string> attacks{"fgsm", "pgd"};
+  std::string norm = "linf";
+  std::vector<double> epsilons;
+  int steps = 10;
+  double step_size = 0.0;
+  double step_fraction = 0.0;
+  bool step_size_given = false;
+  bool step_fraction_given = false;
+  bool no_random_start = false;
+  int restarts = 1;
+  std::uint64_t seed = 0;
+  std::string clip = "0:1";
+  std::int64_t batch_size = 256;
+  double min_robust_accuracy = 0.0;
+  bool gate_given = false;
+  std::string per_sample;
+  std::string baseline;
+  double max_drop = 0.0;
+  bool max_drop_given = false;
+  OutputOptions output;
+};
+
+std::pair<float, float> ParseClip(const std::string& text) {
+  const std::size_t colon = text.find(':');
+  try {
+    if (colon == std::string::npos) {
+      throw std::invalid_argument("no colon");
+    }
+    std::size_t used_lo = 0;
+    std::size_t used_hi = 0;
+    const std::string lo_text = text.substr(0, colon);
+    const std::string hi_text = text.substr(colon + 1);
+    const float lo = std::stof(lo_text, &used_lo);
+    const float hi = std::stof(hi_text, &used_hi);
+    if (used_lo != lo_text.size() || used_hi != hi_text.size()) {
+      throw std::invalid_argument("trailing characters");
+    }
+    return {lo, hi};
+  } catch (const std::exception&) {
+    throw InvalidArgumentError(fmt::format("--clip must be LO:HI (e.g. 0:1), got '{}'", text),
+                               {.field = "clip"});
+  }
+}
+
+std::string Percent(double fraction) {
+  return fmt::format("{:.2f}%", 100.0 * fraction);
+}
+
+struct Gate {
+  std::optional<double> threshold;
+  bool passed = true;
+  [[nodiscard]] bool Fails(const robustness::AttackRun& run) const {
+    return threshold && run.robust_accuracy < *threshold;
+  }
+};
+
+// The comparison with a previous audit's JSON report: a regression is an attack x norm x epsilon
+// present in both whose robust accuracy dropped by more than max_drop.
+struct Regression {
+  std::string key;
+  double baseline = 0.0;
+  double current = 0.0;
+};
+
+struct BaselineCheck {
+  std::string path;
+  double max_drop = 0.0;
+  std::int64_t compared = 0;
+  std::vector<Regression> regressions;
+  [[nodiscard]] bool passed() const { return regressions.empty(); }
+  [[nodiscard]] const Regression* Find(const std::string& key) const {
+    for (const Regression& r : regressions) {
+      if (r.key == key) {
+        return &r;
+      }
+    }
+    return nullptr;
+  }
+};
+
+BaselineCheck CompareWithBaseline(const std::string& path, double max_drop,
+                                  const robustness::AuditResult& audit) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw NotFoundError("cannot open baseline report", {.file = path});
+  }
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(fmt::format("baseline is not JSON: {}", e.what()), {.file = path});
+  }
+  if (!doc.is_object() || !doc.contains("results") || !doc["results"].is_array()) {
+    throw InputError("baseline has no 'results' array (is it a robustness audit JSON report?)",
+                     {.file = path, .field = "results"});
+  }
+  std::map<std::string, double> previous;
+  for (std::size_t i = 0; i < doc["results"].size(); ++i) {
+    const nlohmann::json& entry = doc["results"][i];
+    const std::string field = fmt::format("results[{}]", i);
+    if (!entry.is_object() || !entry.contains("attack") || !entry["attack"].is_string() ||
+        !entry.contains("norm") || !entry["norm"].is_string() || !entry.contains("epsilon") ||
+        !entry["epsilon"].is_number() || !entry.contains("robust_accuracy") ||
+        !entry["robust_accuracy"].is_number()) {
+      throw InputError("needs attack, norm, epsilon and robust_accuracy",
+                       {.file = path, .field = field});
+    }
+    previous[fmt::format("{}_{}_{}", entry["attack"].get<std::string>(),
+                         entry["norm"].get<std::string>(), entry["epsilon"].get<double>())] =
+        entry["robust_accuracy"].get<double>();
+  }
+  BaselineCheck check{.path = path, .max_drop = max_drop};
+  for (const robustness::AttackRun& run : audit.runs) {
+    const auto found = previous.find(run.Key());
+    if (found == previous.end()) {
+      continue;
+    }
+    ++check.compared;
+    if (found->second - run.robust_accuracy > max_drop) {
+      check.regressions.push_back(
+          {.key = run.Key(), .baseline = found->second, .current = run.robust_accuracy});
+    }
+  }
+  return check;
+}
+
+std::string JUnitName(const robustness::AttackRun& run) {
+  return fmt::format("{}_{}_eps={}", run.attack, robustness::NormName(run.norm), run.epsilon);
+}
+
+nlohmann::json ToJson(const AuditOptions& options, const robustness::AuditConfig& config,
+                      const robustness::AuditResult& audit, const Gate& gate,
+                      const std::optional<BaselineCheck>& baseline,
+                      const std::map<std::string, std::string>& hashes) {
+  nlohmann::json doc = NewJsonDocument();
+  doc["model"] = options.model;
+  doc["model_sha256"] = hashes.at("model");
+  doc["data"] = options.data;
+  doc["data_sha256"] = hashes.at("data");
+  if (!options.labels.empty()) {
+    doc["labels"] = options.labels;
+    doc["labels_sha256"] = hashes.at("labels");
+  }
+  doc["samples"] = audit.samples;
+  doc["classes"] = audit.classes;
+  doc["clean_accuracy"] = audit.clean_accuracy;
+  doc["seed"] = config.attack.seed;
+  doc["parameters"] = {
+      {"attacks", config.attacks},
+      {"norm", robustness::NormName(config.attack.norm)},
+      {"epsilons", config.epsilons},
+      {"steps", config.attack.steps},
+      {"step_size", config.attack.step_size ? nlohmann::json(*config.attack.step_size)
+                                            : nlohmann::json(nullptr)},
+      {"step_fraction", config.attack.step_fraction ? nlohmann::json(*config.attack.step_fraction)
+                                                    : nlohmann::json(nullptr)},
+      {"random_start", config.attack.random_start},
+      {"restarts", config.attack.restarts},
+      {"seed", config.attack.seed},
+      {"clip", {config.attack.clip_min, config.attack.clip_max}},
+      {"batch_size", config.batch_size},
+      {"loss", robustness::LossName(config.attack.loss)},
+      {"early_stop", config.attack.early_stop},
+  };
+  nlohmann::json results = nlohmann::json::array();
+  for (const robustness::AttackRun& run : audit.runs) {
+    nlohmann::json per_class = nlohmann::json::array();
+    for (const robustness::ClassRobustness& cls : run.per_class) {
+      per_class.push_back({{"label", cls.label},
+                           {"samples", cls.samples},
+                           {"clean_correct", cls.clean_correct},
+                           {"robust", cls.robust},
+                           {"robust_accuracy", cls.robust_accuracy()}});
+    }
+    results.push_back({{"attack", run.attack},
+                       {"norm", robustness::NormName(run.norm)},
+                       {"epsilon", run.epsilon},
+                       {"steps", run.steps},
+                       {"step_size", run.step_size},
+                       {"random_start", run.random_start},
+                       {"restarts", run.restarts},
+                       {"robust_accuracy", run.robust_accuracy},
+                       {"attack_success_rate", run.attack_success_rate},
+                       {"per_class", per_class},
+                       {"confusion", run.confusion},
+                       {"zero_gradient_samples", run.zero_gradient_samples},
+                       {"nonfinite_gradient_samples", run.nonfinite_gradient_samples},
+                       {"passed", !gate.Fails(run)}});
+  }
+  doc["results"] = results;
+  nlohmann::json worst = nlohmann::json::array();
+  for (const robustness::WorstCase& w : audit.worst_case) {
+    worst.push_back({{"epsilon", w.epsilon}, {"robust_accuracy", w.robust_accuracy}});
+  }
+  doc["worst_case"] = worst;
+  doc["warnings"] = audit.warnings;
+  doc["gate"] = {
+      {"threshold", gate.threshold ? nlohmann::json(*gate.threshold) : nlohmann::json(nullptr)},
+      {"passed", gate.passed}};
+  if (baseline) {
+    nlohmann::json regressions = nlohmann::json::array();
+    for (const Regression& r : baseline->regressions) {
+      regressions.push_back({{"result", r.key},
+                             {"baseline_robust_accuracy", r.baseline},
+                             {"robust_accuracy", r.current},
+                             {"drop", r.baseline - r.current}});
+    }
+    doc["baseline"] = {{"file", baseline->path},
+                       {"max_drop", baseline->max_drop},
+                       {"compared", baseline->compared},
+                       {"regressions", regressions},
+                       {"passed", baseline->passed()}};
+  }
+  return doc;
+}
+
+Table ResultsTable(const robustness::AuditResult& audit, const Gate& gate) {
+  Table table;
+  table.headers = {
+      "attack", "norm", "epsilon", "steps", "step size", "robust accuracy", "attack success rate",
+      "gate"};
+  table.align = {Align::kLeft,  Align::kLeft,  Align::kRight, Align::kRight,
+                 Align::kRight, Align::kRight, Align::kRight, Align::kLeft};
+  for (const robustness::AttackRun& run : audit.runs) {
+    table.rows.push_back({run.attack, std::string(robustness::NormName(run.norm)),
+                          fmt::format("{}", run.epsilon), std::to_string(run.steps),
+                          fmt::format("{:.4g}", run.step_size), Percent(run.robust_accuracy),
+                          Percent(run.attack_success_rate),
+                          !gate.threshold ? "-" : (gate.Fails(run) ? "fail" : "pass")});
+  }
+  return table;
+}
+
+Table WorstCaseTable(const robustness::AuditResult& audit) {
+  Table table;
+  table.headers = {"epsilon", "worst-case robust accuracy (all attacks)"};
+  table.align = {Align::kRight, Align::kRight};
+  for (const robustness::WorstCase& w : audit.worst_case) {
+    table.rows.push_back({fmt::format("{}", w.epsilon), Percent(w.robust_accuracy)});
+  }
+  return table;
+}
+
+Table PerClassTable(const robustness::AuditResult& audit) {
+  Table table;
+  table.headers = {"class", "samples"};
+  for (const robustness::AttackRun& run : audit.runs) {
+    table.headers.push_back(run.Key());
+  }
+  for (std::size_t c = 0; c < static_cast<std::size_t>(audit.classes); ++c) {
+    std::vector<std::string> row{
+        std::to_string(c),
+        audit.runs.empty() ? "0" : std::to_string(audit.runs[0].per_class[c].samples)};
+    for (const robustness::AttackRun& run : audit.runs) {
+      row.push_back(run.per_class[c].samples == 0 ? "-"
+                                                  : Percent(run.per_class[c].robust_accuracy()));
+    }
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+std::string GateLine(const Gate& gate) {
+  if (!gate.threshold) {
+    return "No gate (--min-robust-accuracy not given).";
+  }
+  return fmt::format("Gate: robust accuracy >= {} for every attack and epsilon: {}",
+                     Percent(*gate.threshold), gate.passed ? "PASSED" : "FAILED");
+}
+
+std::string BaselineLine(const BaselineCheck& baseline) {
+  return fmt::format("Baseline {}: {} results compared, max drop {}: {}", baseline.path,
+                     baseline.compared, Percent(baseline.max_drop),
+                     baseline.passed()
+                         ? "no regression"
+                         : fmt::format("{} regressions", baseline.regressions.size()));
+}
+
+std::vector<std::string> RegressionLines(const BaselineCheck& baseline) {
+  std::vector<std::string> lines;
+  for (const Regression& r : baseline.regressions) {
+    lines.push_back(fmt::format("{}: {} -> {} (drop {})", r.key, Percent(r.baseline),
+                                Percent(r.current), Percent(r.baseline - r.current)));
+  }
+  return lines;
+}
+
+std::string RenderMarkdown(const AuditOptions& options, const robustness::AuditResult& audit,
+                           const Gate& gate, const std::optional<BaselineCheck>& baseline) {
+  MarkdownWriter md;
+  md.Heading(2, fmt::format("Robustness audit: {}",
+                            std::filesystem::path(options.model).filename().string()));
+  md.Raw(fmt::format("{} {}",
+                     gate.passed ? ":white_check_mark:" : ":x:", EscapeMarkdown(GateLine(gate))));
+  md.Paragraph(fmt::format("{} samples, clean accuracy {}, seed {}.", audit.samples,
+                           Percent(audit.clean_accuracy), options.seed));
+  if (baseline) {
+    md.Paragraph(BaselineLine(*baseline));
+    md.Bullets(RegressionLines(*baseline));
+  }
+  md.AddTable(ResultsTable(audit, gate));
+  md.AddTable(WorstCaseTable(audit));
+  if (!audit.warnings.empty()) {
+    md.Heading(3, "Sanity-check warnings");
+    md.Bullets(audit.warnings);
+  }
+  return md.str();
+}
+
+// An inline SVG line chart of robust accuracy against epsilon, one line per attack plus the
+// worst case.
+std::string RobustnessCurveSvg(const robustness::AuditResult& audit) {
+  constexpr double kWidth = 520;
+  constexpr double kHeight = 300;
+  constexpr double kLeft = 50;
+  constexpr double kBottom = 40;
+  constexpr double kTop = 15;
+  constexpr double kRight = 130;
+  double max_eps = 0.0;
+  for (const robustness::WorstCase& w : audit.worst_case) {
+    max_eps = std::max(max_eps, w.epsilon);
+  }
+  if (max_eps <= 0.0) {
+    max_eps = 1.0;
+  }
+  const double plot_w = kWidth - kLeft - kRight;
+  const double plot_h = kHeight - kTop - kBottom;
+  const auto px = [&](double eps) { return kLeft + plot_w * eps / max_eps; };
+  const auto py = [&](double acc) { return kTop + plot_h * (1.0 - acc); };
+  std::string svg =
+      fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" role="img" )"
+                  R"(aria-label="robust accuracy against epsilon">)",
+                  kWidth, kHeight);
+  svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#999"/>)",
+                     kLeft, kTop, plot_w, plot_h);
+  for (int tick = 0; tick <= 4; ++tick) {
+    const double acc = tick / 4.0;
+    svg += fmt::format(R"(<text x="{}" y="{:.1f}" font-size="11" text-anchor="end">{:.0f}%</text>)",
+                       kLeft - 5, py(acc) + 4, acc * 100);
+  }
+  svg +=
+      fmt::format(R"(<text x="{}" y="{}" font-size="11">0</text>)", kLeft, kHeight - kBottom + 15);
+  svg += fmt::format(R"(<text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>)",
+                     kLeft + plot_w, kHeight - kBottom + 15, max_eps);
+  svg += fmt::format(R"(<text x="{}" y="{}" font-size="12" text-anchor="middle">epsilon</text>)",
+                     kLeft + plot_w / 2, kHeight - 8);
+  std::map<std::string, std::vector<std::pair<double, double>>> lines;
+  for (const robustness::AttackRun& run : audit.runs) {
+    lines[run.attack].emplace_back(run.epsilon, run.robust_accuracy);
+  }
+  for (const robustness::WorstCase& w : audit.worst_case) {
+    lines["worst case"].emplace_back(w.epsilon, w.robust_accuracy);
+  }
+  const std::vector<std::string> colors{"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+  std::size_t index = 0;
+  for (auto& [name, points] : lines) {
+    std::sort(points.begin(), points.end());
+    const std::string& color = colors[index % colors.size()];
+    std::string path;
+    for (const auto& [eps, acc] : points) {
+      path += fmt::format("{:.1f},{:.1f} ", px(eps), py(acc));
+      svg += fmt::format(R"(<circle cx="{:.1f}" cy="{:.1f}" r="3" fill="{}"/>)", px(eps), py(acc),
+                         color);
+    }
+    svg += fmt::format(R"(<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>)", color,
+                       path);
+    svg += fmt::format(R"(<text x="{}" y="{}" font-size="12" fill="{}">{}</text>)",
+                       kLeft + plot_w + 10, kTop + 15 + 18 * static_cast<double>(index), color,
+                       EscapeHtml(name));
+    ++index;
+  }
+  svg += "</svg>";
+  return svg;
+}
+
+std::string RenderHtml(const AuditOptions& options, const robustness::AuditResult& audit,
+                       const Gate& gate, const std::optional<BaselineCheck>& baseline,
+                       const std::map<std::string, std::string>& hashes) {
+  HtmlDocument page("Robustness audit");
+  page.Heading(1, "Robustness audit");
+  page.Summary({{"Model", options.model},
+                {"Model SHA-256", hashes.at("model")},
+                {"Data", options.data},
+                {"Data SHA-256", hashes.at("data")},
+                {"Samples", std::to_string(audit.samples)},
+                {"Clean accuracy", Percent(audit.clean_accuracy)},
+                {"Seed", std::to_string(options.seed)},
+                {"Gate", GateLine(gate)}});
+  if (baseline) {
+    page.Heading(2, "Comparison with the baseline");
+    page.Paragraph(BaselineLine(*baseline));
+    page.Bullets(RegressionLines(*baseline));
+  }
+  page.Heading(2, "Robustness curve");
+  page.RawHtml(RobustnessCurveSvg(audit));
+  page.Heading(2, "Results");
+  const Table results = ResultsTable(audit, gate);
+  std::vector<std::vector<HtmlCell>> rows;
+  for (const std::vector<std::string>& result_row : results.rows) {
+    std::vector<HtmlCell> row;
+    for (const std::string& cell : result_row) {
+      row.push_back({cell, cell == "fail" ? "fail" : (cell == "pass" ? "pass" : "")});
+    }
+    rows.push_back(std::move(row));
+  }
+  page.AddTable(results.headers, rows);
+  page.Heading(2, "Worst case over attacks");
+  page.AddTable(WorstCaseTable(audit));
+  page.Heading(2, "Robust accuracy per class");
+  page.AddTable(PerClassTable(audit));
+  if (!audit.warnings.empty()) {
+    page.Heading(2, "Sanity-check warnings");
+    page.Bullets(audit.warnings);
+  }
+  return page.str();
+}
+
+std::string RenderJUnit(const AuditOptions& options, const robustness::AuditResult& audit,
+                        const Gate& gate, const std::optional<BaselineCheck>& baseline) {
+  JUnitSuite suite;
+  suite.name = "rampart.robustness";
+  const std::string model = std::filesystem::path(options.model).stem().string();
+  suite.properties = {{"model", options.model},
+                      {"samples", std::to_string(audit.samples)},
+                      {"clean_accuracy", fmt::format("{}", audit.clean_accuracy)},
+                      {"seed", std::to_string(options.seed)}};
+  for (const robustness::AttackRun& run : audit.runs) {
+    JUnitCase test_case;
+    test_case.classname = "rampart.robustness." + model;
+    test_case.name = JUnitName(run);
+    test_case.system_out = fmt::format("robust_accuracy={} attack_success_rate={}",
+                                       run.robust_accuracy, run.attack_success_rate);
+    std::vector<std::string> problems;
+    if (gate.Fails(run)) {
+      problems.push_back(
+          fmt::format("robust_accuracy={:.4f} < {}", run.robust_accuracy, *gate.threshold));
+    }
+    const Regression* regression = baseline ? baseline->Find(run.Key()) : nullptr;
+    if (regression != nullptr) {
+      problems.push_back(fmt::format("robust_accuracy dropped from {:.4f} to {:.4f} (max drop {})",
+                                     regression->baseline, regression->current,
+                                     baseline->max_drop));
+    }
+    if (!problems.empty()) {
+      test_case.failure = JUnitFailure{.message = fmt::format("{}", fmt::join(problems, "; ")),
+                                       .type = regression != nullptr ? "regression" : "gate"};
+    }
+    suite.cases.push_back(std::move(test_case));
+  }
+  return WriteJUnitXml({suite});
+}
+
+std::string PerSampleCsv(const robustness::AuditResult& audit) {
+  std::string csv = "index,label,clean_prediction";
+  for (const robustness::AttackRun& run : audit.runs) {
+    csv += "," + run.Key();
+  }
+  csv += "\n";
+  for (std::size_t i = 0; i < static_cast<std::size_t>(audit.samples); ++i) {
+    csv += fmt::format("{},{},{}", i, audit.labels[i], audit.clean_predictions[i]);
+    for (const robustness::AttackRun& run : audit.runs) {
+      csv += fmt::format(",{}", run.predictions[i]);
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+int RunAuditCommand(const AuditOptions& options, const Context& context) {
+  robustness::AuditConfig config;
+  config.attacks = options.attacks;
+  config.epsilons = options.epsilons;
+  config.batch_size = options.batch_size;
+  config.attack.norm = robustness::ParseNorm(options.norm);
+  config.attack.steps = options.steps;
+  if (options.step_size_given) {
+    config.attack.step_size = options.step_size;
+  }
+  if (options.step_fraction_given) {
+    config.attack.step_fraction = options.step_fraction;
+  }
+  config.attack.random_start = !options.no_random_start;
+  config.attack.restarts = options.restarts;
+  config.attack.seed = options.seed;
+  std::tie(config.attack.clip_min, config.attack.clip_max) = ParseClip(options.clip);
+  if (options.gate_given &&
+      !(options.min_robust_accuracy >= 0.0 && options.min_robust_accuracy <= 1.0)) {
+    throw InvalidArgumentError(
+        fmt::format("--min-robust-accuracy must be in [0, 1], got {}", options.min_robust_accuracy),
+        {.field = "min-robust-accuracy"});
+  }
+  if (options.max_drop_given && options.baseline.empty()) {
+    throw InvalidArgumentError("--max-drop needs --baseline PREVIOUS.json", {.field = "max-drop"});
+  }
+  if (!(std::isfinite(options.max_drop) && options.max_drop >= 0.0 && options.max_drop <= 1.0)) {
+    throw InvalidArgumentError(
+        fmt::format("--max-drop must be in [0, 1], got {}", options.max_drop),
+        {.field = "max-drop"});
+  }
+  robustness::Executor executor(robustness::OnnxModel::Load(options.model));
+  const robustness::Dataset data = robustness::LoadDataset(
+      options.data,
+      options.labels.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.labels),
+      executor.model().input_size());
+  if (executor.model().ends_in_softmax()) {
+    context.Warn("the model ends in Softmax: attacks take gradients on its logits");
+  }
+  std::map<std::string, std::string> hashes{{"model", robustness::Sha256OfFile(options.model)},
+                                            {"data", robustness::Sha256OfFile(options.data)}};
+  if (!options.labels.empty()) {
+    hashes["labels"] = robustness::Sha256OfFile(options.labels);
+  }
+  Progress progress("attacking",
+                    data.inputs.rows() *
+                        static_cast<std::int64_t>(config.attacks.size() * config.epsilons.size()),
+                    context.ProgressEnabled());
+  config.on_progress = [&progress](std::int64_t done) { progress.Advance(done); };
+  const robustness::AuditResult audit = robustness::RunAudit(executor, data, config);
+  progress.Finish();
+  for (const std::string& warning : audit.warnings) {
+    context.Warn(warning);
+  }
+  Gate gate;
+  if (options.gate_given) {
+    gate.threshold = options.min_robust_accuracy;
+    for (const robustness::AttackRun& run : audit.runs) {
+      gate.passed = gate.passed && !gate.Fails(run);
+    }
+  }
+  std::optional<BaselineCheck> baseline;
+  if (!options.baseline.empty()) {
+    baseline = CompareWithBaseline(options.baseline, options.max_drop, audit);
+    for (const std::string& line : RegressionLines(*baseline)) {
+      context.Warn("regression: " + line);
+    }
+  }
+  if (!options.per_sample.empty()) {
+    WriteFileAtomically(options.per_sample, PerSampleCsv(audit));
+  }
+  std::string text;
+  if (options.output.format == "markdown") {
+    text = RenderMarkdown(options, audit, gate, baseline);
+  } else if (options.output.format == "html") {
+    text = RenderHtml(options, audit, gate, baseline, hashes);
+  } else if (options.output.format == "junit") {
+    text = RenderJUnit(options, audit, gate, baseline);
+  } else {
+    text = ToJsonText(ToJson(options, config, audit, gate, baseline, hashes));
+  }
+  context.EmitResult(options.output, text);
+  return gate.passed && (!baseline || baseline->passed()) ? 0 : 1;
+}
+
+}  // namespace
+
+void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
+  auto options = std::make_shared<AuditOptions>();
+  CLI::App* audit = robustness.add_subcommand(
+      "audit",
+      "Attack an ONNX classifier with FGSM/PGD and gate on its robust accuracy\n"
+      "  example: rampart robustness audit --model net.onnx --data test.csv --attack fgsm,pgd \\\n"
+      "             --norm linf --eps 0.03,0.1 --min-robust-accuracy 0.5 --format markdown\n"
+      "  exit codes: 0 passed, 1 below the gate or a regression against --baseline, 2 bad input");
+  audit->add_option("--model", options->model, "ONNX model file")->required();
+  audit
+      ->add_option("--data", options->data,
+                   "Samples: CSV (label, then the flattened input) or .npy (N, ...)")
+      ->required();
+  audit->add_option("--labels", options->labels, "Labels for .npy data (.npy of integers)");
+  audit->add_option("--attack", options->attacks, "Attacks: fgsm,pgd")
+      ->delimiter(',')
+      ->capture_default_str();
+  audit->add_option("--norm", options->norm, "Threat model: linf or l2")->capture_default_str();
+  audit->add_option("--eps", options->epsilons, "Perturbation budgets, e.g. 0.03,0.1")
+      ->delimiter(',')
+      ->required();
+  audit->add_option("--steps", options->steps, "PGD iterations")->capture_default_str();
+  CLI::Option* step_size =
+      audit->add_option("--step-size", options->step_size, "PGD step, absolute");
+  CLI::Option* step_fraction =
+      audit->add_option("--step-fraction", options->step_fraction,
+                        "PGD step as a fraction of eps (default 2.5/steps)");
+  step_size->excludes(step_fraction);
+  audit->add_flag("--no-random-start", options->no_random_start,
+                  "Start PGD at the clean input instead of a random point in the ball");
+  audit->add_option("--restarts", options->restarts, "PGD restarts (first adversarial kept)")
+      ->capture_default_str();
+  audit->add_option("--seed", options->seed, "Random seed")->capture_default_str();
+  audit->add_option("--clip", options->clip, "Valid input range LO:HI")->capture_default_str();
+  audit->add_option("--batch-size", options->batch_size, "Samples per batch")
+      ->capture_default_str();
+  CLI::Option* gate = audit->add_option("--min-robust-accuracy", options->min_robust_accuracy,
+                                        "Exit 1 if any attack x eps is below this (0..1)");
+  audit->add_option("--per-sample", options->per_sample,
+                    "Write per-sample predictions under every attack to this CSV");
+  audit->add_option("--baseline", options->baseline,
+                    "Previous audit (JSON) to compare with: exit 1 on a regression");
+  CLI::Option* max_drop = audit->add_option(
+      "--max-drop", options->max_drop,
+      "Largest allowed drop of robust accuracy against --baseline (0..1, default 0)");
+  context.AddOutputOptions(audit, options->output, {"json", "markdown", "html", "junit"});
+  audit->callback([options, &context, step_size, step_fraction, gate, max_drop] {
+    options->max_drop_given = max_drop->count() > 0;
+    options->step_size_given = step_size->count() > 0;
+    options->step_fraction_given = step_fraction->count() > 0;
+    options->gate_given = gate->count() > 0;
+    context.SetCommand([options, &context] { return RunAuditCommand(*options, context); });
+  });
+}
+
+}  // namespace rampart::cli
