@@ -41,3 +41,7 @@ for c in doc["columns"]:
 else
   echo "(sqlite3 not installed: skipped)"
 fi
+
+echo
+echo "=== minimize: apply the example policy to a CSV extract"
+RAMPART="$RAMPART" bash "$here/minimize-demo.sh"
