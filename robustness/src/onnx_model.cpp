@@ -438,6 +438,7 @@ class Loader {
     }
     std::unique_ptr<internal::Op> op = (*factory)(node);
     std::vector<Shape> shapes;
+    shapes.reserve(inputs.size());
     for (const Source& source : inputs) {
       shapes.push_back(source.constant ? graph_->constants[source.index]->shape
                                        : graph_->value_shapes[source.index]);

@@ -47,7 +47,8 @@ GroupResult GroupEpsilon(const PrivacyEvent& atom, std::int64_t k, double delta)
   // Split delta between the runs (k delta0) and the composition: scan the fraction spent on the
   // runs; the best split depends on the mechanism, and epsilon is flat near the optimum.
   GroupResult best;
-  for (double fraction = 0.02; fraction < 1.0; fraction += 0.06) {
+  for (int step = 0; step < 17; ++step) {  // fractions 0.02, 0.08, ..., 0.98
+    const double fraction = 0.02 + 0.06 * step;
     const double delta0 = fraction * delta / static_cast<double>(k);
     const internal::EpsDelta one = AtomEpsilon(atom, delta0);
     const GroupResult candidate = FixedGroupEpsilon(one.epsilon, one.delta, k, delta);
@@ -94,7 +95,10 @@ double KovDelta(double eps0, double delta0, std::int64_t k, double epsilon) {
     const double sd = std::sqrt(kd * p_l * (1 - p_l));
     const double l_lo = std::max(0.0, std::floor(mean - 40 * sd - 1));
     const double l_hi = std::min(l_end, std::ceil(mean + 40 * sd + 1));
-    for (double l = l_lo; l <= l_hi; l += 1.0) {
+    // l takes the integer values from l_lo to l_hi (both integral doubles, far below 2^53).
+    for (auto l_index = static_cast<std::int64_t>(l_lo); l_index <= static_cast<std::int64_t>(l_hi);
+         ++l_index) {
+      const auto l = static_cast<double>(l_index);
       const double gap = epsilon - (kd - 2 * l) * eps0;  // < 0 in range
       log_rr = LogAdd(
           log_rr, LogBinomial(kd, l) + (kd - l) * log_p + l * log_1mp + std::log(-std::expm1(gap)));
@@ -135,7 +139,7 @@ PrivacyGuarantee AdvancedAccountant::EpsilonFor(const PrivacyEvent& event, doubl
       result.method += (result.method.empty() ? "" : "+") + group.method;
     }
   }
-  const PrivacyGuarantee basic = BasicAccountant().EpsilonFor(event, delta);
+  PrivacyGuarantee basic = BasicAccountant().EpsilonFor(event, delta);
   if (basic.epsilon <= result.epsilon) return basic;
   return result;
 }
@@ -150,7 +154,7 @@ PrivacyGuarantee AdvancedAccountant::DeltaFor(const PrivacyEvent& event, double 
   const double share = epsilon / static_cast<double>(std::max<std::size_t>(groups.size(), 1));
   for (const auto& [atom, count] : groups) result.delta += GroupDelta(atom, count, share).value;
   result.delta = std::min(1.0, result.delta);
-  const PrivacyGuarantee basic = BasicAccountant().DeltaFor(event, epsilon);
+  PrivacyGuarantee basic = BasicAccountant().DeltaFor(event, epsilon);
   if (basic.delta <= result.delta) return basic;
   return result;
 }

@@ -31,7 +31,8 @@ template <typename F>
 double MinimizeOverOrder(F f, double* order) {
   double best_t = -12.0;
   double best = f(1 + std::exp(best_t));
-  for (double t = -12.0; t <= 14.0; t += 0.1) {
+  for (int step = 0; step <= 260; ++step) {  // t = -12.0, -11.9, ..., 14.0
+    const double t = -12.0 + 0.1 * step;
     const double v = f(1 + std::exp(t));
     if (v < best) {
       best = v;

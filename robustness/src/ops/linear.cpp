@@ -35,7 +35,7 @@ class GemmOp final : public Op {
                        DimsToString(in[1]));
     }
     if (in.size() > 2 && !in[2].empty()) {
-      const Shape c = in[2];
+      const Shape& c = in[2];
       if (c.size() > 2) throw InputError("Gemm bias C must have rank <= 2");
       const std::int64_t cr = c.size() == 2 ? c[0] : 1;
       const std::int64_t cc = c.empty() ? 1 : c.back();

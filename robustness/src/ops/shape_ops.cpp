@@ -317,9 +317,7 @@ Shape UnsqueezeShape(const Shape& in, const std::vector<std::int64_t>& axes) {
   }
   Shape out;
   std::size_t next = 0;
-  for (std::size_t i = 0; i < inserted.size(); ++i) {
-    out.push_back(inserted[i] ? 1 : in[next++]);
-  }
+  for (const bool is_inserted : inserted) out.push_back(is_inserted ? 1 : in[next++]);
   if (!in.empty() && IsBatch(in[0]) && !IsBatch(out[0])) {
     throw UnsupportedError("Unsqueeze would move the batch dimension");
   }

@@ -41,12 +41,12 @@ class SoftmaxOp final : public Op {
           sum += static_cast<double>(std::exp(x[base + k * layout.inner] - max));
         }
         if (log_) {
-          const float log_sum = static_cast<float>(std::log(sum));
+          const auto log_sum = static_cast<float>(std::log(sum));
           for (std::int64_t k = 0; k < layout.n; ++k) {
             y[base + k * layout.inner] = x[base + k * layout.inner] - max - log_sum;
           }
         } else {
-          const float inv = static_cast<float>(1.0 / sum);
+          const auto inv = static_cast<float>(1.0 / sum);
           for (std::int64_t k = 0; k < layout.n; ++k) {
             y[base + k * layout.inner] = std::exp(x[base + k * layout.inner] - max) * inv;
           }
