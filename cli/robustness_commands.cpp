@@ -76,6 +76,7 @@ int RunPredict(const PredictOptions& options, const Context& context) {
 }  // namespace
 
 void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context);
+void SetupRobustnessCertifyCommand(CLI::App& robustness, Context& context);
 
 void SetupRobustnessCommands(CLI::App& app, Context& context) {
   CLI::App* robustness = app.add_subcommand(
@@ -96,6 +97,7 @@ void SetupRobustnessCommands(CLI::App& app, Context& context) {
     context.SetCommand([options, &context] { return RunPredict(*options, context); });
   });
   SetupRobustnessAuditCommands(*robustness, context);
+  SetupRobustnessCertifyCommand(*robustness, context);
 }
 
 }  // namespace rampart::cli

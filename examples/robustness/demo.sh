@@ -14,3 +14,5 @@ echo "\$ rampart robustness predict --model digits_cnn.onnx --data blobs.csv --f
   --format csv | head -5
 echo
 "$here/audit-demo.sh"
+echo
+"$here/certify-demo.sh"

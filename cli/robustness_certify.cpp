@@ -1,0 +1,401 @@
+// `rampart robustness certify`: certified L2 robustness of an ONNX classifier by randomized
+// smoothing (Cohen et al. 2019), per sample and as certified accuracy against the radius, with a
+// gate on the certified accuracy at a radius. The work is rampart::robustness::CertifyDataset;
+// this file parses flags and renders the result.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <rampart/common/error.h>
+#include <rampart/common/html_writer.h>
+#include <rampart/common/json_writer.h>
+#include <rampart/common/junit_writer.h>
+#include <rampart/common/markdown_writer.h>
+#include <rampart/common/progress.h>
+#include <rampart/common/report.h>
+#include <rampart/robustness/certification.h>
+#include <rampart/robustness/dataset.h>
+#include <rampart/robustness/executor.h>
+#include <rampart/robustness/file_hash.h>
+#include <rampart/robustness/onnx_model.h>
+
+#include "context.h"
+
+namespace rampart::cli {
+
+namespace {
+
+struct CertifyOptions {
+  std::string model;
+  std::string data;
+  std::string labels;
+  double sigma = 0.0;
+  std::int64_t n0 = 100;
+  std::int64_t n = 100000;
+  double alpha = 0.001;
+  std::vector<double> radii{0.0, 0.25, 0.5, 0.75};
+  std::int64_t batch_size = 4096;
+  std::uint64_t seed = 0;
+  std::vector<std::string> gates;
+  OutputOptions output;
+};
+
+// One `--min-certified-accuracy X@R`: certified accuracy at radius R must be at least X.
+struct CertifyGate {
+  double min_accuracy = 0.0;
+  double radius = 0.0;
+  double certified_accuracy = 0.0;
+  [[nodiscard]] bool passed() const { return certified_accuracy >= min_accuracy; }
+  [[nodiscard]] std::string Name() const { return fmt::format("certified_accuracy@{}", radius); }
+};
+
+CertifyGate ParseGate(const std::string& text) {
+  const auto fail = [&text]() {
+    return InvalidArgumentError(
+        fmt::format("--min-certified-accuracy must be X@R with X in [0, 1] and a radius R >= 0 "
+                    "(e.g. 0.6@0.25), got '{}'",
+                    text),
+        {.field = "min-certified-accuracy"});
+  };
+  const std::size_t at = text.find('@');
+  if (at == std::string::npos) throw fail();
+  CertifyGate gate;
+  try {
+    std::size_t used_x = 0;
+    std::size_t used_r = 0;
+    const std::string x = text.substr(0, at);
+    const std::string r = text.substr(at + 1);
+    gate.min_accuracy = std::stod(x, &used_x);
+    gate.radius = std::stod(r, &used_r);
+    if (used_x != x.size() || used_r != r.size()) throw fail();
+  } catch (const std::logic_error&) {
+    throw fail();
+  }
+  if (!(gate.min_accuracy >= 0.0 && gate.min_accuracy <= 1.0) ||
+      !(std::isfinite(gate.radius) && gate.radius >= 0.0)) {
+    throw fail();
+  }
+  return gate;
+}
+
+std::string Percent(double fraction) {
+  return fmt::format("{:.2f}%", 100.0 * fraction);
+}
+
+std::string RadiusKey(double radius) {
+  return fmt::format("{}", radius);
+}
+
+bool GatesPassed(const std::vector<CertifyGate>& gates) {
+  return std::all_of(gates.begin(), gates.end(), [](const CertifyGate& g) { return g.passed(); });
+}
+
+std::string GateLine(const std::vector<CertifyGate>& gates) {
+  if (gates.empty()) return "No gate (--min-certified-accuracy not given).";
+  std::vector<std::string> parts;
+  for (const CertifyGate& g : gates) {
+    parts.push_back(fmt::format("{} at radius {} (>= {}: {})", Percent(g.certified_accuracy),
+                                g.radius, Percent(g.min_accuracy), g.passed() ? "pass" : "fail"));
+  }
+  return fmt::format("Gate on certified accuracy: {}: {}", fmt::join(parts, "; "),
+                     GatesPassed(gates) ? "PASSED" : "FAILED");
+}
+
+nlohmann::json ToJson(const CertifyOptions& options, const robustness::CertificationResult& result,
+                      const std::vector<CertifyGate>& gates,
+                      const std::map<std::string, std::string>& hashes) {
+  nlohmann::json doc = NewJsonDocument();
+  doc["model"] = options.model;
+  doc["model_sha256"] = hashes.at("model");
+  doc["data"] = options.data;
+  doc["data_sha256"] = hashes.at("data");
+  if (!options.labels.empty()) {
+    doc["labels"] = options.labels;
+    doc["labels_sha256"] = hashes.at("labels");
+  }
+  doc["samples"] = result.samples;
+  doc["classes"] = result.classes;
+  doc["sigma"] = options.sigma;
+  doc["n0"] = options.n0;
+  doc["n"] = options.n;
+  doc["alpha"] = options.alpha;
+  doc["seed"] = options.seed;
+  doc["noise"] = "gaussian, not clipped";
+  doc["evaluations"] = result.evaluations;
+  doc["clean_accuracy"] = result.clean_accuracy;
+  doc["abstain_rate"] = result.abstain_rate;
+  nlohmann::json curve = nlohmann::json::object();
+  nlohmann::json radii = nlohmann::json::array();
+  for (const robustness::CertifiedPoint& point : result.curve) {
+    curve[RadiusKey(point.radius)] = point.certified_accuracy;
+    radii.push_back(point.radius);
+  }
+  doc["radii"] = radii;
+  doc["certified_accuracy"] = curve;
+  nlohmann::json per_sample = nlohmann::json::array();
+  for (std::size_t i = 0; i < result.certificates.size(); ++i) {
+    const robustness::Certificate& c = result.certificates[i];
+    per_sample.push_back(
+        {{"index", i},
+         {"label", result.labels[i]},
+         {"prediction", c.abstained() ? nlohmann::json(nullptr) : nlohmann::json(c.prediction)},
+         {"abstain", c.abstained()},
+         {"radius", c.radius},
+         {"correct", !c.abstained() && c.prediction == result.labels[i]},
+         {"top_class", c.top_class},
+         {"top_count", c.top_count},
+         {"p_lower", c.p_lower},
+         {"clean_prediction", result.clean_predictions[i]}});
+  }
+  doc["results"] = per_sample;
+  nlohmann::json thresholds = nlohmann::json::array();
+  for (const CertifyGate& g : gates) {
+    thresholds.push_back({{"radius", g.radius},
+                          {"min_certified_accuracy", g.min_accuracy},
+                          {"certified_accuracy", g.certified_accuracy},
+                          {"passed", g.passed()}});
+  }
+  doc["gate"] = {{"thresholds", thresholds}, {"passed", GatesPassed(gates)}};
+  return doc;
+}
+
+Table CurveTable(const robustness::CertificationResult& result,
+                 const std::vector<CertifyGate>& gates) {
+  Table table;
+  table.headers = {"L2 radius", "certified accuracy", "gate"};
+  table.align = {Align::kRight, Align::kRight, Align::kLeft};
+  for (const robustness::CertifiedPoint& point : result.curve) {
+    std::string gate = "-";
+    for (const CertifyGate& g : gates) {
+      if (g.radius == point.radius) {
+        gate = fmt::format("{} (>= {})", g.passed() ? "pass" : "fail", Percent(g.min_accuracy));
+      }
+    }
+    table.rows.push_back(
+        {fmt::format("{}", point.radius), Percent(point.certified_accuracy), gate});
+  }
+  return table;
+}
+
+std::string SummaryLine(const CertifyOptions& options,
+                        const robustness::CertificationResult& result) {
+  return fmt::format(
+      "{} samples, sigma {}, n0 {}, n {}, alpha {}, seed {}: base classifier accuracy {}, "
+      "smoothed classifier abstains on {}.",
+      result.samples, options.sigma, options.n0, options.n, options.alpha, options.seed,
+      Percent(result.clean_accuracy), Percent(result.abstain_rate));
+}
+
+constexpr const char* kMeaning =
+    "A sample certified at radius r: with probability at least 1 - alpha over the noise, the "
+    "smoothed classifier (the majority vote of the model under Gaussian noise of std sigma) "
+    "predicts the same class for every input within L2 distance r.";
+
+Table PerSampleTable(const robustness::CertificationResult& result) {
+  Table table;
+  table.headers = {"index", "label", "prediction", "radius", "correct"};
+  table.align = {Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kLeft};
+  for (std::size_t i = 0; i < result.certificates.size(); ++i) {
+    const robustness::Certificate& c = result.certificates[i];
+    table.rows.push_back({std::to_string(i), std::to_string(result.labels[i]),
+                          c.abstained() ? "abstain" : std::to_string(c.prediction),
+                          fmt::format("{:.4f}", c.radius),
+                          !c.abstained() && c.prediction == result.labels[i] ? "yes" : "no"});
+  }
+  return table;
+}
+
+std::string RenderMarkdown(const CertifyOptions& options,
+                           const robustness::CertificationResult& result,
+                           const std::vector<CertifyGate>& gates) {
+  MarkdownWriter md;
+  md.Heading(2, fmt::format("Certified robustness: {}",
+                            std::filesystem::path(options.model).filename().string()));
+  md.Raw(fmt::format(
+      "{} {}", GatesPassed(gates) ? ":white_check_mark:" : ":x:", EscapeMarkdown(GateLine(gates))));
+  md.Paragraph(SummaryLine(options, result));
+  md.AddTable(CurveTable(result, gates));
+  md.Paragraph(kMeaning);
+  return md.str();
+}
+
+std::string RenderHtml(const CertifyOptions& options, const robustness::CertificationResult& result,
+                       const std::vector<CertifyGate>& gates,
+                       const std::map<std::string, std::string>& hashes) {
+  HtmlDocument page("Certified robustness");
+  page.Heading(1, "Certified robustness (randomized smoothing)");
+  page.Summary(
+      {{"Model", options.model},
+       {"Model SHA-256", hashes.at("model")},
+       {"Data", options.data},
+       {"Data SHA-256", hashes.at("data")},
+       {"Samples", std::to_string(result.samples)},
+       {"Sigma", fmt::format("{}", options.sigma)},
+       {"n0 / n / alpha", fmt::format("{} / {} / {}", options.n0, options.n, options.alpha)},
+       {"Seed", std::to_string(options.seed)},
+       {"Base classifier accuracy", Percent(result.clean_accuracy)},
+       {"Abstained", Percent(result.abstain_rate)},
+       {"Gate", GateLine(gates)}});
+  page.Paragraph(kMeaning);
+  page.Heading(2, "Certified accuracy");
+  const Table curve = CurveTable(result, gates);
+  std::vector<std::vector<HtmlCell>> rows;
+  for (const std::vector<std::string>& curve_row : curve.rows) {
+    std::vector<HtmlCell> row;
+    for (const std::string& cell : curve_row) {
+      const bool fail = cell.rfind("fail", 0) == 0;
+      const bool pass = cell.rfind("pass", 0) == 0;
+      row.push_back({cell, fail ? "fail" : (pass ? "pass" : "")});
+    }
+    rows.push_back(std::move(row));
+  }
+  page.AddTable(curve.headers, rows);
+  page.Heading(2, "Per sample");
+  page.AddTable(PerSampleTable(result));
+  return page.str();
+}
+
+std::string RenderJUnit(const CertifyOptions& options,
+                        const robustness::CertificationResult& result,
+                        const std::vector<CertifyGate>& gates) {
+  JUnitSuite suite;
+  suite.name = "rampart.robustness.certify";
+  const std::string model = std::filesystem::path(options.model).stem().string();
+  suite.properties = {{"model", options.model},
+                      {"samples", std::to_string(result.samples)},
+                      {"sigma", fmt::format("{}", options.sigma)},
+                      {"n0", std::to_string(options.n0)},
+                      {"n", std::to_string(options.n)},
+                      {"alpha", fmt::format("{}", options.alpha)},
+                      {"seed", std::to_string(options.seed)},
+                      {"abstain_rate", fmt::format("{}", result.abstain_rate)}};
+  for (const robustness::CertifiedPoint& point : result.curve) {
+    JUnitCase test_case;
+    test_case.classname = "rampart.robustness.certify." + model;
+    test_case.name = fmt::format("certified_l2_radius={}", point.radius);
+    test_case.system_out = fmt::format("certified_accuracy={}", point.certified_accuracy);
+    for (const CertifyGate& g : gates) {
+      if (g.radius == point.radius && !g.passed()) {
+        test_case.failure =
+            JUnitFailure{.message = fmt::format("certified_accuracy={:.4f} < {} at radius {}",
+                                                g.certified_accuracy, g.min_accuracy, g.radius),
+                         .type = "gate"};
+      }
+    }
+    suite.cases.push_back(std::move(test_case));
+  }
+  return WriteJUnitXml({suite});
+}
+
+int RunCertifyCommand(const CertifyOptions& options, const Context& context) {
+  std::vector<CertifyGate> gates;
+  for (const std::string& text : options.gates) gates.push_back(ParseGate(text));
+  robustness::CertificationConfig config;
+  config.smoothing.sigma = options.sigma;
+  config.smoothing.n0 = options.n0;
+  config.smoothing.n = options.n;
+  config.smoothing.alpha = options.alpha;
+  config.smoothing.batch_size = options.batch_size;
+  config.smoothing.seed = options.seed;
+  config.radii = options.radii;
+  // Every gated radius is on the curve, in increasing order with the requested ones.
+  for (const CertifyGate& g : gates) {
+    if (std::find(config.radii.begin(), config.radii.end(), g.radius) == config.radii.end()) {
+      config.radii.push_back(g.radius);
+    }
+  }
+  std::sort(config.radii.begin(), config.radii.end());
+  // Flags first, so that a bad flag is reported before the model is read.
+  robustness::ValidateSmoothingConfig(config.smoothing);
+  for (const double r : config.radii) {
+    if (!(std::isfinite(r) && r >= 0.0)) {
+      throw InvalidArgumentError(fmt::format("--radii must be finite and >= 0, got {}", r),
+                                 {.field = "radii"});
+    }
+  }
+  robustness::Executor executor(robustness::OnnxModel::Load(options.model));
+  const robustness::Dataset data = robustness::LoadDataset(
+      options.data,
+      options.labels.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.labels),
+      executor.model().input_size());
+  std::map<std::string, std::string> hashes{{"model", robustness::Sha256OfFile(options.model)},
+                                            {"data", robustness::Sha256OfFile(options.data)}};
+  if (!options.labels.empty()) hashes["labels"] = robustness::Sha256OfFile(options.labels);
+
+  Progress progress("certifying", data.inputs.rows() * (options.n0 + options.n),
+                    context.ProgressEnabled());
+  config.smoothing.on_progress = [&progress](std::int64_t rows) { progress.Advance(rows); };
+  const auto start = std::chrono::steady_clock::now();
+  const robustness::CertificationResult result = robustness::CertifyDataset(executor, data, config);
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  progress.Finish();
+  context.Info(fmt::format(
+      "{} model evaluations in {:.2f} s ({:.0f}/s)", result.evaluations, elapsed.count(),
+      static_cast<double>(result.evaluations) / std::max(elapsed.count(), 1e-9)));
+  for (CertifyGate& g : gates) {
+    g.certified_accuracy =
+        robustness::CertifiedAccuracy(result.certificates, result.labels, g.radius);
+  }
+  std::string text;
+  if (options.output.format == "markdown") {
+    text = RenderMarkdown(options, result, gates);
+  } else if (options.output.format == "html") {
+    text = RenderHtml(options, result, gates, hashes);
+  } else if (options.output.format == "junit") {
+    text = RenderJUnit(options, result, gates);
+  } else {
+    text = ToJsonText(ToJson(options, result, gates, hashes));
+  }
+  context.EmitResult(options.output, text);
+  return GatesPassed(gates) ? 0 : 1;
+}
+
+}  // namespace
+
+void SetupRobustnessCertifyCommand(CLI::App& robustness, Context& context) {
+  auto options = std::make_shared<CertifyOptions>();
+  CLI::App* certify = robustness.add_subcommand(
+      "certify",
+      "Certify L2 robustness by randomized smoothing (Cohen et al. 2019)\n"
+      "  example: rampart robustness certify --model net.onnx --data test.npy --labels y.npy \\\n"
+      "             --sigma 0.25 --n 10000 --min-certified-accuracy 0.5@0.25 --format markdown\n"
+      "  exit codes: 0 passed, 1 certified accuracy below the gate, 2 bad input");
+  certify->add_option("--model", options->model, "ONNX model file")->required();
+  certify
+      ->add_option("--data", options->data,
+                   "Samples: CSV (label, then the flattened input) or .npy (N, ...)")
+      ->required();
+  certify->add_option("--labels", options->labels, "Labels for .npy data (.npy of integers)");
+  certify->add_option("--sigma", options->sigma, "Noise standard deviation (input units)")
+      ->required();
+  certify->add_option("--n0", options->n0, "Noise draws that choose the top class")
+      ->capture_default_str();
+  certify->add_option("--n", options->n, "Noise draws that bound its probability")
+      ->capture_default_str();
+  certify->add_option("--alpha", options->alpha, "Failure probability of each certificate")
+      ->capture_default_str();
+  certify->add_option("--radii", options->radii, "L2 radii of the certified-accuracy curve")
+      ->delimiter(',')
+      ->capture_default_str();
+  certify->add_option("--batch-size", options->batch_size, "Noisy copies per model call")
+      ->capture_default_str();
+  certify->add_option("--seed", options->seed, "Random seed of the noise")->capture_default_str();
+  certify->add_option("--min-certified-accuracy", options->gates,
+                      "Gate X@R: exit 1 if the certified accuracy at L2 radius R is below X "
+                      "(repeatable)");
+  context.AddOutputOptions(certify, options->output, {"json", "markdown", "html", "junit"});
+  certify->callback([options, &context] {
+    context.SetCommand([options, &context] { return RunCertifyCommand(*options, context); });
+  });
+}
+
+}  // namespace rampart::cli
