@@ -30,6 +30,7 @@
 #include <rampart/robustness/onnx_model.h>
 
 #include "context.h"
+#include "robustness_certify.h"
 
 namespace rampart::cli {
 
@@ -58,6 +59,7 @@ struct AuditOptions {
   std::string baseline;
   double max_drop = 0.0;
   bool max_drop_given = false;
+  AuditCertifyOptions certify;
   OutputOptions output;
 };
 
@@ -558,6 +560,8 @@ int RunAuditCommand(const AuditOptions& options, const Context& context) {
   config.on_progress = [&progress](std::int64_t done) { progress.Advance(done); };
   const robustness::AuditResult audit = robustness::RunAudit(executor, data, config);
   progress.Finish();
+  const std::optional<AuditCertification> certification = CertifyForAudit(
+      options.certify, executor, data, audit, config.attack.norm, options.seed, context);
   for (const std::string& warning : audit.warnings) {
     context.Warn(warning);
   }
@@ -580,13 +584,16 @@ int RunAuditCommand(const AuditOptions& options, const Context& context) {
   }
   std::string text;
   if (options.output.format == "markdown") {
-    text = RenderMarkdown(options, audit, gate, baseline);
+    text = RenderMarkdown(options, audit, gate, baseline) +
+           (certification ? "\n" + AuditCertificationMarkdown(*certification) : "");
   } else if (options.output.format == "html") {
     text = RenderHtml(options, audit, gate, baseline, hashes);
   } else if (options.output.format == "junit") {
     text = RenderJUnit(options, audit, gate, baseline);
   } else {
-    text = ToJsonText(ToJson(options, config, audit, gate, baseline, hashes));
+    nlohmann::json doc = ToJson(options, config, audit, gate, baseline, hashes);
+    if (certification) doc["certified"] = AuditCertificationJson(*certification);
+    text = ToJsonText(doc);
   }
   context.EmitResult(options.output, text);
   return gate.passed && (!baseline || baseline->passed()) ? 0 : 1;
@@ -639,6 +646,7 @@ void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
   CLI::Option* max_drop = audit->add_option(
       "--max-drop", options->max_drop,
       "Largest allowed drop of robust accuracy against --baseline (0..1, default 0)");
+  AddAuditCertifyOptions(audit, options->certify);
   context.AddOutputOptions(audit, options->output, {"json", "markdown", "html", "junit"});
   audit->callback([options, &context, step_size, step_fraction, gate, max_drop] {
     options->max_drop_given = max_drop->count() > 0;

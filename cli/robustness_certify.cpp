@@ -2,6 +2,8 @@
 // smoothing (Cohen et al. 2019), per sample and as certified accuracy against the radius, with a
 // gate on the certified accuracy at a radius. The work is rampart::robustness::CertifyDataset;
 // this file parses flags and renders the result.
+#include "robustness_certify.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -27,8 +29,6 @@
 #include <rampart/robustness/executor.h>
 #include <rampart/robustness/file_hash.h>
 #include <rampart/robustness/onnx_model.h>
-
-#include "context.h"
 
 namespace rampart::cli {
 
@@ -360,6 +360,89 @@ int RunCertifyCommand(const CertifyOptions& options, const Context& context) {
 }
 
 }  // namespace
+
+void AddAuditCertifyOptions(CLI::App* audit, AuditCertifyOptions& options) {
+  audit
+      ->add_option("--certify-sigma", options.sigma,
+                   "Also certify by randomized smoothing with this noise std: certified accuracy "
+                   "(lower bound, smoothed model) next to the attacks' (upper bound)")
+      ->check(CLI::PositiveNumber);
+  audit->add_option("--certify-n", options.n, "Noise draws per sample for --certify-sigma")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+}
+
+std::optional<AuditCertification> CertifyForAudit(const AuditCertifyOptions& options,
+                                                  robustness::Executor& executor,
+                                                  const robustness::Dataset& data,
+                                                  const robustness::AuditResult& audit,
+                                                  robustness::Norm norm, std::uint64_t seed,
+                                                  const Context& context) {
+  if (options.sigma == 0.0) return std::nullopt;
+  AuditCertification certification{.options = options};
+  robustness::CertificationConfig config;
+  config.smoothing = {.sigma = options.sigma,
+                      .n0 = options.n0,
+                      .n = options.n,
+                      .alpha = options.alpha,
+                      .seed = seed};
+  const double scale = norm == robustness::Norm::kL2
+                           ? 1.0
+                           : std::sqrt(static_cast<double>(executor.model().input_size()));
+  config.radii.clear();
+  for (const robustness::WorstCase& w : audit.worst_case) {
+    certification.epsilons.push_back(w.epsilon);
+    certification.l2_radii.push_back(w.epsilon * scale);
+    certification.empirical.push_back(w.robust_accuracy);
+    config.radii.push_back(w.epsilon * scale);
+  }
+  Progress progress("certifying", data.inputs.rows() * (options.n0 + options.n),
+                    context.ProgressEnabled());
+  config.smoothing.on_progress = [&progress](std::int64_t rows) { progress.Advance(rows); };
+  certification.result = robustness::CertifyDataset(executor, data, config);
+  progress.Finish();
+  return certification;
+}
+
+nlohmann::json AuditCertificationJson(const AuditCertification& certification) {
+  nlohmann::json per_epsilon = nlohmann::json::array();
+  for (std::size_t i = 0; i < certification.epsilons.size(); ++i) {
+    per_epsilon.push_back({{"epsilon", certification.epsilons[i]},
+                           {"l2_radius", certification.l2_radii[i]},
+                           {"certified_accuracy", certification.result.curve[i].certified_accuracy},
+                           {"empirical_robust_accuracy", certification.empirical[i]}});
+  }
+  return {{"method", "randomized smoothing (Cohen et al. 2019), L2, of the smoothed model"},
+          {"sigma", certification.options.sigma},
+          {"n0", certification.options.n0},
+          {"n", certification.options.n},
+          {"alpha", certification.options.alpha},
+          {"abstain_rate", certification.result.abstain_rate},
+          {"results", per_epsilon}};
+}
+
+std::string AuditCertificationMarkdown(const AuditCertification& certification) {
+  MarkdownWriter md;
+  md.Heading(3, "Certified robustness (randomized smoothing)");
+  md.Paragraph(fmt::format(
+      "Lower bound: accuracy of the smoothed model (sigma {}, n {}, alpha {}) certified at each "
+      "budget's L2 radius; upper bound: worst case over the attacks on the model itself. The "
+      "smoothed model abstains on {}.",
+      certification.options.sigma, certification.options.n, certification.options.alpha,
+      Percent(certification.result.abstain_rate)));
+  Table table;
+  table.headers = {"epsilon", "L2 radius", "certified accuracy (at least)",
+                   "robust accuracy under attack (at most)"};
+  table.align = {Align::kRight, Align::kRight, Align::kRight, Align::kRight};
+  for (std::size_t i = 0; i < certification.epsilons.size(); ++i) {
+    table.rows.push_back({fmt::format("{}", certification.epsilons[i]),
+                          fmt::format("{:.4g}", certification.l2_radii[i]),
+                          Percent(certification.result.curve[i].certified_accuracy),
+                          Percent(certification.empirical[i])});
+  }
+  md.AddTable(table);
+  return md.str();
+}
 
 void SetupRobustnessCertifyCommand(CLI::App& robustness, Context& context) {
   auto options = std::make_shared<CertifyOptions>();

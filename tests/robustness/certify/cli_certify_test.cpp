@@ -164,5 +164,43 @@ TEST(CliCertify, BadFlagsExitTwoWithOneClearLine) {
   EXPECT_EQ(CountLines(no_labels.err), 1) << no_labels.err;
 }
 
+TEST(CliCertify, AuditReportsTheCertifiedCurveNextToTheEmpiricalOne) {
+  const std::vector<std::string> audit{"robustness", "audit",
+                                       "--model",    kDir + "mlp.onnx",
+                                       "--data",     kDir + "demo_x.npy",
+                                       "--labels",   kDir + "demo_y.npy",
+                                       "--eps",      "0.02,0.05",
+                                       "--steps",    "5",
+                                       "--seed",     "3"};
+  std::vector<std::string> args = audit;
+  for (const char* extra : {"--certify-sigma", "0.25", "--certify-n", "200", "--format", "json"}) {
+    args.emplace_back(extra);
+  }
+  const RunResult r = RunRampart(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(doc.contains("certified"));
+  const nlohmann::json& certified = doc["certified"];
+  EXPECT_DOUBLE_EQ(certified["sigma"].get<double>(), 0.25);
+  EXPECT_EQ(certified["n"], 200);
+  ASSERT_EQ(certified["results"].size(), 2U);
+  // L∞ budgets are certified through the L2 ball that contains them: radius ε·√64.
+  EXPECT_DOUBLE_EQ(certified["results"][1]["l2_radius"].get<double>(), 0.05 * 8);
+  EXPECT_DOUBLE_EQ(certified["results"][1]["empirical_robust_accuracy"].get<double>(),
+                   doc["worst_case"][1]["robust_accuracy"].get<double>());
+  // The same data, seed and n through `certify` give the same certified accuracy.
+  const RunResult direct =
+      RunRampart(Certify({"--radii", "0.4", "--n0", "100", "--format", "json"}));
+  ASSERT_EQ(direct.exit_code, 0) << direct.err;
+  EXPECT_DOUBLE_EQ(certified["results"][1]["certified_accuracy"].get<double>(),
+                   nlohmann::json::parse(direct.out)["certified_accuracy"]["0.4"].get<double>());
+  // Without the flag the report has no certified section; a bad sigma is a usage error.
+  EXPECT_FALSE(nlohmann::json::parse(RunRampart(audit).out).contains("certified"));
+  args = audit;
+  args.emplace_back("--certify-sigma");
+  args.emplace_back("-1");
+  EXPECT_EQ(RunRampart(args).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace rampart::testing
