@@ -53,6 +53,9 @@ void Args(benchmark::internal::Benchmark* b) {
   b->ArgNames({"batch", "threads"})->UseRealTime()->Unit(benchmark::kMillisecond);
 }
 
+// Logistic regression (64 -> 10): the model is nearly free, so this is the cost of drawing the
+// noise, batching and counting.
+BENCHMARK_CAPTURE(Certify, logreg, std::string("logreg"))->Apply(Args);
 BENCHMARK_CAPTURE(Certify, mlp, std::string("mlp"))->Apply(Args);
 BENCHMARK_CAPTURE(Certify, cnn, std::string("cnn"))->Apply(Args);
 
