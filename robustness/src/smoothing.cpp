@@ -22,6 +22,9 @@ namespace {
 constexpr std::int64_t kBlockDraws = 64;
 // Below this many noise values per batch, drawing on one thread beats starting others.
 constexpr std::int64_t kMinValuesPerThread = 1 << 15;
+// More draws than anyone can afford; the bound keeps draw counts times samples far from
+// overflowing 64 bits.
+constexpr std::int64_t kMaxDraws = 1'000'000'000'000;
 
 std::uint64_t SplitMix64(std::uint64_t x) {
   x += 0x9E3779B97F4A7C15ULL;
@@ -66,8 +69,10 @@ void RequireField(bool ok, const std::string& message, const char* field) {
 void ValidateSmoothingConfig(const SmoothingConfig& config) {
   RequireField(std::isfinite(config.sigma) && config.sigma > 0.0,
                fmt::format("sigma must be a positive number, got {}", config.sigma), "sigma");
-  RequireField(config.n0 >= 1, fmt::format("n0 must be at least 1, got {}", config.n0), "n0");
-  RequireField(config.n >= 1, fmt::format("n must be at least 1, got {}", config.n), "n");
+  RequireField(config.n0 >= 1 && config.n0 <= kMaxDraws,
+               fmt::format("n0 must be in [1, 10^12], got {}", config.n0), "n0");
+  RequireField(config.n >= 1 && config.n <= kMaxDraws,
+               fmt::format("n must be in [1, 10^12], got {}", config.n), "n");
   RequireField(config.alpha > 0.0 && config.alpha < 1.0,
                fmt::format("alpha must be in (0, 1), got {}", config.alpha), "alpha");
   RequireField(config.batch_size >= 1,

@@ -138,7 +138,8 @@ TEST(CliCertify, BadFlagsExitTwoWithOneClearLine) {
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases{
       {{"--sigma", "0"}, "sigma"},
       {{"--sigma", "-1"}, "sigma"},
-      {{"--n", "0"}, "n must be at least 1"},
+      {{"--n", "0"}, "n must be in [1, 10^12]"},
+      {{"--n0", "2000000000000"}, "n0 must be in [1, 10^12]"},
       {{"--alpha", "1.5"}, "alpha"},
       {{"--batch-size", "0"}, "batch size"},
       {{"--radii", "0,-0.5"}, "radii"},

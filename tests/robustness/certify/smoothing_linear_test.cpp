@@ -264,6 +264,7 @@ TEST(SmoothingConfig, BadSettingsAreRejectedNamingTheField) {
   EXPECT_EQ(field({.sigma = std::nan("")}), "sigma");
   EXPECT_EQ(field({.n0 = 0}), "n0");
   EXPECT_EQ(field({.n = 0}), "n");
+  EXPECT_EQ(field({.n = 2'000'000'000'000}), "n");
   EXPECT_EQ(field({.alpha = 0.0}), "alpha");
   EXPECT_EQ(field({.alpha = 1.0}), "alpha");
   EXPECT_EQ(field({.batch_size = 0}), "batch-size");

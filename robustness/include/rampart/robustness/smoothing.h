@@ -47,8 +47,8 @@ struct SmoothingConfig {
   std::function<void(std::int64_t)> on_progress;
 };
 
-// Throws InvalidArgumentError (naming the field) for sigma not finite and > 0, n0 < 1, n < 1,
-// alpha outside (0, 1), batch_size < 1 or threads < 0.
+// Throws InvalidArgumentError (naming the field) for sigma not finite and > 0, n0 or n outside
+// [1, 10^12], alpha outside (0, 1), batch_size < 1 or threads < 0.
 void ValidateSmoothingConfig(const SmoothingConfig& config);
 
 struct Certificate {
