@@ -102,6 +102,7 @@ bool GatesPassed(const std::vector<CertifyGate>& gates) {
 std::string GateLine(const std::vector<CertifyGate>& gates) {
   if (gates.empty()) return "No gate (--min-certified-accuracy not given).";
   std::vector<std::string> parts;
+  parts.reserve(gates.size());
   for (const CertifyGate& g : gates) {
     parts.push_back(fmt::format("{} at radius {} (>= {}: {})", Percent(g.certified_accuracy),
                                 g.radius, Percent(g.min_accuracy), g.passed() ? "pass" : "fail"));
