@@ -29,6 +29,7 @@ DiscreteLaplaceMechanism DiscreteLaplaceMechanism::Builder::Build() const {
                                {.field = "epsilon"});
   }
   mechanism.t_ = internal::CeilQuotient(static_cast<std::uint64_t>(numerator), epsilon, "epsilon");
+  mechanism.sampler_ = DiscreteLaplaceSampler(mechanism.s_, mechanism.t_);
   return mechanism;
 }
 

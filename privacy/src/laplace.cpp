@@ -22,6 +22,7 @@ LaplaceMechanism LaplaceMechanism::Builder::Build() const {
   mechanism.limit_ = grid.limit;
   mechanism.grid_sensitivity_ = grid.grid_sensitivity;
   mechanism.t_ = internal::CeilQuotient(grid.grid_sensitivity, epsilon, "epsilon");
+  mechanism.sampler_ = DiscreteLaplaceSampler(1, mechanism.t_);
   return mechanism;
 }
 

@@ -15,10 +15,8 @@
 namespace rampart::privacy {
 namespace {
 
-std::atomic<std::uint64_t> g_fork_generation{0};
-
 void OnForkChild() {
-  g_fork_generation.fetch_add(1, std::memory_order_relaxed);
+  internal::fork_generation.fetch_add(1, std::memory_order_relaxed);
 }
 
 void RegisterForkHandlerOnce() {
@@ -51,10 +49,6 @@ struct SecureRandom::Cipher {
     EVP_CIPHER_free(algorithm);
   }
 };
-
-std::uint64_t SecureRandom::CurrentForkGeneration() noexcept {
-  return g_fork_generation.load(std::memory_order_relaxed);
-}
 
 SecureRandom::SecureRandom(SecureRandomBackend backend)
     : backend_(backend), buffer_(std::make_unique<std::uint64_t[]>(kBufferWords)) {

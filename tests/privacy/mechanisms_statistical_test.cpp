@@ -81,8 +81,9 @@ TEST(LaplaceMechanismStatisticalTest, KolmogorovSmirnovOnTheGrid) {
   const auto t = static_cast<double>(m.scale_in_steps());
   const auto ks = KsTest(z, [t](std::int64_t v) { return DiscreteLaplaceCdf(v, t); });
   EXPECT_GT(ks.p_value, 1e-3) << ks.statistic;
-  // Power: the same samples against a 10% larger scale are rejected.
-  const auto wrong = KsTest(z, [t](std::int64_t v) { return DiscreteLaplaceCdf(v, 1.1 * t); });
+  // Power: the same samples against a 20% larger scale are rejected (10% sits at the edge of
+  // the KS test's power with the sanitizer builds' 10000 samples: p about 1e-4).
+  const auto wrong = KsTest(z, [t](std::int64_t v) { return DiscreteLaplaceCdf(v, 1.2 * t); });
   EXPECT_LT(wrong.p_value, 1e-4) << wrong.statistic;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -141,6 +142,37 @@ TEST(GridTest, NoOutputCarriesBitsFinerThanTheGrid) {
   for (int i = 0; i < 100; ++i) {
     EXPECT_EQ(laplace.AddNoise(1.0 + 0.2 * g, b1), laplace.AddNoise(1.0 - 0.3 * g, b2));
   }
+}
+
+TEST(BatchTest, SpanAddNoiseEqualsOneAtATimeOnTheSameBits) {
+  // The batch path is the per-value path in a loop: same bits, same outputs, for all four.
+  const auto laplace = LaplaceMechanism::Builder().SetEpsilon(1).SetSensitivity(1).Build();
+  const auto gaussian =
+      GaussianMechanism::Builder().SetEpsilon(1).SetDelta(1e-5).SetSensitivity(1).Build();
+  const auto dlap = DiscreteLaplaceMechanism::Builder().SetEpsilon(0.5).SetSensitivity(1).Build();
+  const auto dgauss =
+      DiscreteGaussianMechanism::Builder().SetEpsilon(1).SetDelta(1e-5).SetSensitivity(1).Build();
+  std::vector<double> reals = {0.0, 1.5, -3.25, 1e6, -1e-9};
+  std::vector<std::int64_t> counts = {0, 7, -42, 1000000};
+  auto batch_reals = reals;
+  auto batch_counts = counts;
+  SeededRandom s1(5);
+  SeededRandom s2(5);
+  RandomBits b1(s1);
+  RandomBits b2(s2);
+  laplace.AddNoise(std::span<double>(batch_reals), b1);
+  gaussian.AddNoise(std::span<double>(batch_reals), b1);
+  dlap.AddNoise(std::span<std::int64_t>(batch_counts), b1);
+  dgauss.AddNoise(std::span<std::int64_t>(batch_counts), b1);
+  for (double& v : reals) v = laplace.AddNoise(v, b2);
+  for (double& v : reals) v = gaussian.AddNoise(v, b2);
+  for (auto& v : counts) v = dlap.AddNoise(v, b2);
+  for (auto& v : counts) v = dgauss.AddNoise(v, b2);
+  EXPECT_EQ(batch_reals, reals);
+  EXPECT_EQ(batch_counts, counts);
+  EXPECT_EQ(b1.bytes_drawn(), b2.bytes_drawn());
+  std::vector<double> with_nan = {1.0, kNan};
+  EXPECT_THROW(laplace.AddNoise(std::span<double>(with_nan), b1), InvalidArgumentError);
 }
 
 TEST(GridTest, NanIsRejected) {

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include <rampart/privacy/mechanism.h>
@@ -52,6 +53,12 @@ class DiscreteGaussianMechanism final : public NoiseMechanism {
   [[nodiscard]] std::int64_t AddNoise(std::int64_t value) const {
     return AddNoise(value, DefaultSecureBits());
   }
+  // value + noise for every element of `values`, in place (the batch path).
+  template <Uniform64Source G>
+  void AddNoise(std::span<std::int64_t> values, RandomBits<G>& bits) const {
+    for (std::int64_t& value : values) value = AddNoise(value, bits);
+  }
+  void AddNoise(std::span<std::int64_t> values) const { AddNoise(values, DefaultSecureBits()); }
 
   [[nodiscard]] std::string_view name() const override { return "discrete-gaussian"; }
   [[nodiscard]] double epsilon() const override { return epsilon_; }

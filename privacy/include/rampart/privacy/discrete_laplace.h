@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include <rampart/privacy/mechanism.h>
@@ -41,12 +42,18 @@ class DiscreteLaplaceMechanism final : public NoiseMechanism {
 
   template <Uniform64Source G>
   [[nodiscard]] std::int64_t AddNoise(std::int64_t value, RandomBits<G>& bits) const {
-    const std::int64_t noise = SampleDiscreteLaplace(bits, s_, t_);
+    const std::int64_t noise = sampler_.Sample(bits);
     return internal::SaturatingAdd(value, noise);
   }
   [[nodiscard]] std::int64_t AddNoise(std::int64_t value) const {
     return AddNoise(value, DefaultSecureBits());
   }
+  // value + noise for every element of `values`, in place (the batch path).
+  template <Uniform64Source G>
+  void AddNoise(std::span<std::int64_t> values, RandomBits<G>& bits) const {
+    for (std::int64_t& value : values) value = AddNoise(value, bits);
+  }
+  void AddNoise(std::span<std::int64_t> values) const { AddNoise(values, DefaultSecureBits()); }
 
   [[nodiscard]] std::string_view name() const override { return "discrete-laplace"; }
   [[nodiscard]] double epsilon() const override { return epsilon_; }
@@ -69,6 +76,7 @@ class DiscreteLaplaceMechanism final : public NoiseMechanism {
   std::int64_t sensitivity_ = 1;
   std::uint64_t s_ = 1;
   std::uint64_t t_ = 1;
+  DiscreteLaplaceSampler sampler_;  // exp(-|z| s_/t_), precomputed
 };
 
 }  // namespace rampart::privacy

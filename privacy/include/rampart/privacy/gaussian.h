@@ -21,6 +21,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include <rampart/common/error.h>
@@ -59,11 +60,20 @@ class GaussianMechanism final : public NoiseMechanism {
   template <Uniform64Source G>
   [[nodiscard]] double AddNoise(double value, RandomBits<G>& bits) const {
     if (std::isnan(value)) throw InvalidArgumentError("cannot add noise to NaN");
-    const double steps = std::nearbyint(std::clamp(value, -limit_, limit_) * inverse_granularity_);
+    const double steps =
+        internal::RoundToGrid(std::clamp(value, -limit_, limit_) * inverse_granularity_);
     const std::int64_t noise = SampleDiscreteGaussian(bits, parameters_);
     return (steps + static_cast<double>(noise)) * granularity_;
   }
   [[nodiscard]] double AddNoise(double value) const { return AddNoise(value, DefaultSecureBits()); }
+  // value + noise for every element of `values`, in place (the batch path: one call, no
+  // per-value dispatch). Throws InvalidArgumentError at the first NaN, leaving later values as
+  // they were.
+  template <Uniform64Source G>
+  void AddNoise(std::span<double> values, RandomBits<G>& bits) const {
+    for (double& value : values) value = AddNoise(value, bits);
+  }
+  void AddNoise(std::span<double> values) const { AddNoise(values, DefaultSecureBits()); }
 
   [[nodiscard]] std::string_view name() const override { return "gaussian"; }
   [[nodiscard]] double epsilon() const override { return epsilon_; }

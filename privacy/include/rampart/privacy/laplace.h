@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include <rampart/common/error.h>
@@ -52,11 +53,20 @@ class LaplaceMechanism final : public NoiseMechanism {
   template <Uniform64Source G>
   [[nodiscard]] double AddNoise(double value, RandomBits<G>& bits) const {
     if (std::isnan(value)) throw InvalidArgumentError("cannot add noise to NaN");
-    const double steps = std::nearbyint(std::clamp(value, -limit_, limit_) * inverse_granularity_);
-    const std::int64_t noise = SampleDiscreteLaplace(bits, 1, t_);
+    const double steps =
+        internal::RoundToGrid(std::clamp(value, -limit_, limit_) * inverse_granularity_);
+    const std::int64_t noise = sampler_.Sample(bits);
     return (steps + static_cast<double>(noise)) * granularity_;
   }
   [[nodiscard]] double AddNoise(double value) const { return AddNoise(value, DefaultSecureBits()); }
+  // value + noise for every element of `values`, in place (the batch path: one call, no
+  // per-value dispatch). Throws InvalidArgumentError at the first NaN, leaving later values as
+  // they were.
+  template <Uniform64Source G>
+  void AddNoise(std::span<double> values, RandomBits<G>& bits) const {
+    for (double& value : values) value = AddNoise(value, bits);
+  }
+  void AddNoise(std::span<double> values) const { AddNoise(values, DefaultSecureBits()); }
 
   [[nodiscard]] std::string_view name() const override { return "laplace"; }
   [[nodiscard]] double epsilon() const override { return epsilon_; }
@@ -83,6 +93,7 @@ class LaplaceMechanism final : public NoiseMechanism {
   double limit_ = 0.0;
   std::uint64_t grid_sensitivity_ = 0;
   std::uint64_t t_ = 1;
+  DiscreteLaplaceSampler sampler_;  // exp(-|z|/t_), precomputed
 };
 
 }  // namespace rampart::privacy

@@ -16,8 +16,12 @@
 // to the sensitivity in grid units Δ_g = floor(Δ/g) + 1 (Δ inflated by one step).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <limits>
+#if defined(__SSE2__) && defined(__x86_64__)
+#include <emmintrin.h>
+#endif
 #include <optional>
 #include <string_view>
 
@@ -75,6 +79,15 @@ std::int64_t CheckIntegerSensitivity(std::int64_t sensitivity);
   constexpr Int128 kMax = std::numeric_limits<std::int64_t>::max();
   constexpr Int128 kMin = std::numeric_limits<std::int64_t>::min();
   return static_cast<std::int64_t>(sum > kMax ? kMax : (sum < kMin ? kMin : sum));
+}
+// x rounded to the nearest integer, ties to even (the default rounding mode), for |x| <= 2^62:
+// one conversion instruction (cvtsd2si) on x86-64 instead of a libm call, with no branch on x.
+[[nodiscard]] inline double RoundToGrid(double x) {
+#if defined(__SSE2__) && defined(__x86_64__)
+  return static_cast<double>(_mm_cvtsd_si64(_mm_set_sd(x)));
+#else
+  return std::nearbyint(x);
+#endif
 }
 // The exponent k of the smallest power of two 2^k >= x (x > 0, finite).
 [[nodiscard]] int CeilLog2(double x);

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <concepts>
 #include <cstdint>
@@ -29,6 +30,12 @@ template <class G>
 concept Uniform64Source = std::uniform_random_bit_generator<G> &&
     std::same_as<typename G::result_type, std::uint64_t> && G::min()
 == 0 && G::max() == std::numeric_limits<std::uint64_t>::max();
+
+namespace internal {
+// Incremented in every child process created by fork() (a pthread_atfork handler registered by
+// the first SecureRandom). Inline so that the per-word fork check is one relaxed load.
+inline std::atomic<std::uint64_t> fork_generation{0};
+}  // namespace internal
 
 // How SecureRandom turns OpenSSL into a stream of words (docs/adr/0100-privacy-secure-random.md).
 enum class SecureRandomBackend {
@@ -74,7 +81,9 @@ class SecureRandom {
   [[nodiscard]] SecureRandomBackend backend() const { return backend_; }
 
   // Incremented in every child process created by fork() (pthread_atfork handler).
-  [[nodiscard]] static std::uint64_t CurrentForkGeneration() noexcept;
+  [[nodiscard]] static std::uint64_t CurrentForkGeneration() noexcept {
+    return internal::fork_generation.load(std::memory_order_relaxed);
+  }
 
  private:
   struct Cipher;
@@ -122,6 +131,13 @@ class RandomBits {
     word_ >>= 1;
     --available_;
     return bit;
+  }
+
+  // A fresh uniform 64-bit word straight from the source (the partial word stays buffered): the
+  // table samplers take whole words, which is cheaper than assembling them bit by bit.
+  std::uint64_t Word() {
+    ++words_drawn_;
+    return (*source_)();
   }
 
   // `count` uniform bits (1 <= count <= 64) as the low bits of the result.
@@ -175,6 +191,9 @@ class RandomBits {
   [[nodiscard]] std::uint64_t bits_used() const {
     return words_drawn_ * 64 - static_cast<std::uint64_t>(available_);
   }
+  // Bytes drawn from the source so far (whole words, including the unread rest of the current
+  // one): the honest randomness cost that benchmarks report per sample.
+  [[nodiscard]] std::uint64_t bytes_drawn() const { return words_drawn_ * 8; }
   [[nodiscard]] G& source() { return *source_; }
 
  private:
