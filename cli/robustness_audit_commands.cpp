@@ -58,6 +58,7 @@ struct AuditOptions {
   bool step_size_given = false;
   bool step_fraction_given = false;
   bool no_random_start = false;
+  bool no_early_stop = false;
   int restarts = 1;
   std::uint64_t seed = 0;
   std::string clip = "0:1";
@@ -634,6 +635,7 @@ int RunAuditCommand(const AuditOptions& options, const Context& context) {
     config.attack.step_fraction = options.step_fraction;
   }
   config.attack.random_start = !options.no_random_start;
+  config.attack.early_stop = !options.no_early_stop;
   config.attack.restarts = options.restarts;
   config.attack.seed = options.seed;
   config.attack.loss = ParseLoss(options.loss);
@@ -1034,6 +1036,9 @@ void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
   step_size->excludes(step_fraction);
   audit->add_flag("--no-random-start", options->no_random_start,
                   "Start PGD at the clean input instead of a random point in the ball");
+  audit->add_flag("--no-early-stop", options->no_early_stop,
+                  "Run every PGD/APGD step on every sample (torchattacks/ART semantics) instead "
+                  "of stopping a sample at its first adversarial");
   audit->add_option("--restarts", options->restarts, "PGD restarts (first adversarial kept)")
       ->capture_default_str();
   audit->add_option("--seed", options->seed, "Random seed")->capture_default_str();
