@@ -346,11 +346,12 @@ Table ResultsTable(const robustness::AuditResult& audit, const Gate& gate) {
   table.align = {Align::kLeft,  Align::kLeft,  Align::kRight, Align::kRight,
                  Align::kRight, Align::kRight, Align::kRight, Align::kLeft};
   for (const robustness::AttackRun& run : audit.runs) {
-    table.rows.push_back({run.attack, std::string(robustness::NormName(run.norm)),
-                          fmt::format("{}", run.epsilon), std::to_string(run.steps),
-                          fmt::format("{:.4g}", run.step_size), Percent(run.robust_accuracy),
-                          Percent(run.attack_success_rate),
-                          !gate.threshold ? "-" : (gate.Fails(run) ? "fail" : "pass")});
+    table.rows.push_back(
+        {run.attack, std::string(robustness::NormName(run.norm)), fmt::format("{}", run.epsilon),
+         std::to_string(run.steps),
+         run.attack == "ensemble" ? std::string("-") : fmt::format("{:.4g}", run.step_size),
+         Percent(run.robust_accuracy), Percent(run.attack_success_rate),
+         !gate.threshold ? "-" : (gate.Fails(run) ? "fail" : "pass")});
   }
   return table;
 }

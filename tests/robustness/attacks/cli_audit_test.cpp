@@ -230,6 +230,10 @@ TEST(CliAudit, ApgdAndLossFlags) {
   EXPECT_DOUBLE_EQ(doc["results"][0]["step_size"].get<double>(), 0.2);
   EXPECT_EQ(doc["results"][2]["loss"], "margin");
   EXPECT_EQ(doc["parameters"]["apgd_steps"], 5);
+  EXPECT_TRUE(doc["parameters"]["early_stop"].get<bool>());
+  const RunResult full = RunRampart(Audit({"--attack", "pgd", "--no-early-stop"}));
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  EXPECT_FALSE(nlohmann::json::parse(full.out)["parameters"]["early_stop"].get<bool>());
   EXPECT_EQ(doc["minimal_perturbation"]["attack"], "apgd-ce");
   EXPECT_LE(doc["minimal_perturbation"]["broken"].get<int>(),
             doc["minimal_perturbation"]["attacked"].get<int>());
