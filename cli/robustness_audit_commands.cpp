@@ -538,6 +538,7 @@ std::string RenderHtml(const AuditOptions& options, const robustness::AuditResul
   std::vector<std::vector<HtmlCell>> rows;
   for (const std::vector<std::string>& result_row : results.rows) {
     std::vector<HtmlCell> row;
+    row.reserve(result_row.size());
     for (const std::string& cell : result_row) {
       row.push_back({cell, cell == "fail" ? "fail" : (cell == "pass" ? "pass" : "")});
     }
