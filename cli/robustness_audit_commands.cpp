@@ -1,6 +1,9 @@
-// `rampart robustness audit`: attack an ONNX classifier with FGSM/PGD over a list of epsilons,
-// gate on the robust accuracy, and report in JSON, Markdown, HTML or JUnit. The measurements are
-// rampart::robustness::RunAudit; this file parses flags and renders the result.
+// `rampart robustness audit`: attack an ONNX classifier with FGSM/PGD/APGD (and their worst-case
+// ensemble) over a list of epsilons, gate on the robust accuracy, and report in JSON, Markdown,
+// HTML or JUnit. `--shard I/N` audits every N-th sample and writes the per-sample results, and
+// `rampart robustness merge` puts shard reports back together into the report of one run. The
+// measurements are rampart::robustness::RunAudit / SummarizeAudit; this file parses flags,
+// reads and writes reports, and renders.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -27,6 +30,7 @@
 #include <rampart/robustness/evaluation.h>
 #include <rampart/robustness/executor.h>
 #include <rampart/robustness/file_hash.h>
+#include <rampart/robustness/loss.h>
 #include <rampart/robustness/onnx_model.h>
 
 #include "context.h"
@@ -42,6 +46,12 @@ struct AuditOptions {
   std::string labels;
   std::vector<std::string> attacks{"fgsm", "pgd"};
   std::string norm = "linf";
+  std::string loss = "ce";
+  int apgd_steps = 100;
+  std::vector<std::string> ensemble{"apgd-ce", "apgd-dlr"};
+  std::string minimal_perturbation;
+  double minimal_perturbation_tolerance = 1e-3;
+  std::string shard;
   std::vector<double> epsilons;
   int steps = 10;
   double step_size = 0.0;
@@ -49,6 +59,7 @@ struct AuditOptions {
   bool step_size_given = false;
   bool step_fraction_given = false;
   bool no_random_start = false;
+  bool no_early_stop = false;
   int restarts = 1;
   std::uint64_t seed = 0;
   std::string clip = "0:1";
@@ -62,6 +73,42 @@ struct AuditOptions {
   AuditCertifyOptions certify;
   OutputOptions output;
 };
+
+robustness::Loss ParseLoss(const std::string& text) {
+  for (const robustness::Loss loss :
+       {robustness::Loss::kCrossEntropy, robustness::Loss::kMargin, robustness::Loss::kDlr}) {
+    if (robustness::LossName(loss) == text) {
+      return loss;
+    }
+  }
+  throw InvalidArgumentError(fmt::format("unknown loss '{}' (expected ce, margin or dlr)", text),
+                             {.field = "loss"});
+}
+
+// "I/N" with 1 <= I <= N, as 0-based index and count.
+std::pair<std::int64_t, std::int64_t> ParseShard(const std::string& text) {
+  const std::size_t slash = text.find('/');
+  try {
+    if (slash == std::string::npos) {
+      throw std::invalid_argument("no slash");
+    }
+    std::size_t used_i = 0;
+    std::size_t used_n = 0;
+    const std::string i_text = text.substr(0, slash);
+    const std::string n_text = text.substr(slash + 1);
+    const long long index = std::stoll(i_text, &used_i);
+    const long long count = std::stoll(n_text, &used_n);
+    if (used_i != i_text.size() || used_n != n_text.size() || count < 1 || index < 1 ||
+        index > count) {
+      throw std::invalid_argument("out of range");
+    }
+    return {index - 1, count};
+  } catch (const std::exception&) {
+    throw InvalidArgumentError(
+        fmt::format("--shard must be I/N with 1 <= I <= N (e.g. 2/4), got '{}'", text),
+        {.field = "shard"});
+  }
+}
 
 std::pair<float, float> ParseClip(const std::string& text) {
   const std::size_t colon = text.find(':');
@@ -186,6 +233,7 @@ nlohmann::json ToJson(const AuditOptions& options, const robustness::AuditConfig
   }
   doc["samples"] = audit.samples;
   doc["classes"] = audit.classes;
+  doc["input_size"] = audit.input_size;
   doc["clean_accuracy"] = audit.clean_accuracy;
   doc["seed"] = config.attack.seed;
   doc["parameters"] = {
@@ -204,6 +252,12 @@ nlohmann::json ToJson(const AuditOptions& options, const robustness::AuditConfig
       {"batch_size", config.batch_size},
       {"loss", robustness::LossName(config.attack.loss)},
       {"early_stop", config.attack.early_stop},
+      {"apgd_steps", config.apgd_steps},
+      {"ensemble", config.ensemble},
+      {"minimal_perturbation_attack", config.minimal_perturbation_attack
+                                          ? nlohmann::json(*config.minimal_perturbation_attack)
+                                          : nlohmann::json(nullptr)},
+      {"minimal_perturbation_tolerance", config.minimal_perturbation_tolerance},
   };
   nlohmann::json results = nlohmann::json::array();
   for (const robustness::AttackRun& run : audit.runs) {
@@ -216,6 +270,7 @@ nlohmann::json ToJson(const AuditOptions& options, const robustness::AuditConfig
                            {"robust_accuracy", cls.robust_accuracy()}});
     }
     results.push_back({{"attack", run.attack},
+                       {"loss", run.loss},
                        {"norm", robustness::NormName(run.norm)},
                        {"epsilon", run.epsilon},
                        {"steps", run.steps},
@@ -236,6 +291,14 @@ nlohmann::json ToJson(const AuditOptions& options, const robustness::AuditConfig
     worst.push_back({{"epsilon", w.epsilon}, {"robust_accuracy", w.robust_accuracy}});
   }
   doc["worst_case"] = worst;
+  if (audit.minimal_perturbation_summary) {
+    const robustness::MinimalPerturbationSummary& m = *audit.minimal_perturbation_summary;
+    doc["minimal_perturbation"] = {
+        {"attack", m.attack},           {"norm", robustness::NormName(config.attack.norm)},
+        {"max_epsilon", m.max_epsilon}, {"tolerance", m.tolerance},
+        {"attacked", m.attacked},       {"broken", m.broken},
+        {"median", m.median},           {"mean", m.mean}};
+  }
   doc["warnings"] = audit.warnings;
   doc["gate"] = {
       {"threshold", gate.threshold ? nlohmann::json(*gate.threshold) : nlohmann::json(nullptr)},
@@ -254,6 +317,26 @@ nlohmann::json ToJson(const AuditOptions& options, const robustness::AuditConfig
                        {"regressions", regressions},
                        {"passed", baseline->passed()}};
   }
+  if (!options.shard.empty()) {
+    // Everything `robustness merge` needs to rebuild the unsharded audit exactly.
+    doc["shard"] = {{"index", config.shard_index + 1},
+                    {"count", config.shard_count},
+                    {"total_samples", audit.total_samples}};
+    nlohmann::json runs = nlohmann::json::array();
+    for (const robustness::AttackRun& run : audit.runs) {
+      runs.push_back({{"result", run.Key()},
+                      {"prediction", run.predictions},
+                      {"robust", run.robust},
+                      {"zero_gradient_samples", run.zero_gradient_samples},
+                      {"nonfinite_gradient_samples", run.nonfinite_gradient_samples}});
+    }
+    doc["per_sample"] = {{"index", audit.indices},
+                         {"label", audit.labels},
+                         {"clean_prediction", audit.clean_predictions},
+                         {"outside_clip_samples", audit.outside_clip_samples},
+                         {"minimal_perturbation", audit.minimal_perturbation},
+                         {"runs", runs}};
+  }
   return doc;
 }
 
@@ -265,11 +348,12 @@ Table ResultsTable(const robustness::AuditResult& audit, const Gate& gate) {
   table.align = {Align::kLeft,  Align::kLeft,  Align::kRight, Align::kRight,
                  Align::kRight, Align::kRight, Align::kRight, Align::kLeft};
   for (const robustness::AttackRun& run : audit.runs) {
-    table.rows.push_back({run.attack, std::string(robustness::NormName(run.norm)),
-                          fmt::format("{}", run.epsilon), std::to_string(run.steps),
-                          fmt::format("{:.4g}", run.step_size), Percent(run.robust_accuracy),
-                          Percent(run.attack_success_rate),
-                          !gate.threshold ? "-" : (gate.Fails(run) ? "fail" : "pass")});
+    table.rows.push_back(
+        {run.attack, std::string(robustness::NormName(run.norm)), fmt::format("{}", run.epsilon),
+         std::to_string(run.steps),
+         run.attack == "ensemble" ? std::string("-") : fmt::format("{:.4g}", run.step_size),
+         Percent(run.robust_accuracy), Percent(run.attack_success_rate),
+         !gate.threshold ? "-" : (gate.Fails(run) ? "fail" : "pass")});
   }
   return table;
 }
@@ -301,6 +385,18 @@ Table PerClassTable(const robustness::AuditResult& audit) {
     table.rows.push_back(std::move(row));
   }
   return table;
+}
+
+std::string Distance(double value) {
+  return std::isfinite(value) ? fmt::format("{:.4g}", value) : std::string("unbroken");
+}
+
+std::string MinimalPerturbationLine(const robustness::MinimalPerturbationSummary& m) {
+  return fmt::format(
+      "Minimal perturbation ({}, bisection to {} up to eps {}): median {}, mean {} over the {} "
+      "of {} clean-correct samples broken within eps {}.",
+      m.attack, m.tolerance, m.max_epsilon, Distance(m.median), Distance(m.mean), m.broken,
+      m.attacked, m.max_epsilon);
 }
 
 std::string GateLine(const Gate& gate) {
@@ -343,6 +439,9 @@ std::string RenderMarkdown(const AuditOptions& options, const robustness::AuditR
   }
   md.AddTable(ResultsTable(audit, gate));
   md.AddTable(WorstCaseTable(audit));
+  if (audit.minimal_perturbation_summary) {
+    md.Paragraph(MinimalPerturbationLine(*audit.minimal_perturbation_summary));
+  }
   if (!audit.warnings.empty()) {
     md.Heading(3, "Sanity-check warnings");
     md.Bullets(audit.warnings);
@@ -441,6 +540,7 @@ std::string RenderHtml(const AuditOptions& options, const robustness::AuditResul
   std::vector<std::vector<HtmlCell>> rows;
   for (const std::vector<std::string>& result_row : results.rows) {
     std::vector<HtmlCell> row;
+    row.reserve(result_row.size());
     for (const std::string& cell : result_row) {
       row.push_back({cell, cell == "fail" ? "fail" : (cell == "pass" ? "pass" : "")});
     }
@@ -449,6 +549,10 @@ std::string RenderHtml(const AuditOptions& options, const robustness::AuditResul
   page.AddTable(results.headers, rows);
   page.Heading(2, "Worst case over attacks");
   page.AddTable(WorstCaseTable(audit));
+  if (audit.minimal_perturbation_summary) {
+    page.Heading(2, "Minimal perturbation");
+    page.Paragraph(MinimalPerturbationLine(*audit.minimal_perturbation_summary));
+  }
   page.Heading(2, "Robust accuracy per class");
   page.AddTable(PerClassTable(audit));
   if (!audit.warnings.empty()) {
@@ -498,16 +602,29 @@ std::string PerSampleCsv(const robustness::AuditResult& audit) {
   for (const robustness::AttackRun& run : audit.runs) {
     csv += "," + run.Key();
   }
-  csv += "\n";
+  const bool minimal = !audit.minimal_perturbation.empty();
+  csv += minimal ? ",minimal_perturbation\n" : "\n";
   for (std::size_t i = 0; i < static_cast<std::size_t>(audit.samples); ++i) {
-    csv += fmt::format("{},{},{}", i, audit.labels[i], audit.clean_predictions[i]);
+    csv += fmt::format("{},{},{}", audit.indices[i], audit.labels[i], audit.clean_predictions[i]);
     for (const robustness::AttackRun& run : audit.runs) {
       csv += fmt::format(",{}", run.predictions[i]);
+    }
+    if (minimal) {
+      // Empty when no adversarial was found within the largest epsilon.
+      csv += std::isfinite(audit.minimal_perturbation[i])
+                 ? fmt::format(",{}", audit.minimal_perturbation[i])
+                 : std::string(",");
     }
     csv += "\n";
   }
   return csv;
 }
+
+void ValidateGateOptions(const AuditOptions& options);
+int EmitAudit(const AuditOptions& options, const robustness::AuditConfig& config,
+              const robustness::AuditResult& audit,
+              const std::map<std::string, std::string>& hashes, const Context& context,
+              const std::optional<AuditCertification>& certification = std::nullopt);
 
 int RunAuditCommand(const AuditOptions& options, const Context& context) {
   robustness::AuditConfig config;
@@ -523,9 +640,54 @@ int RunAuditCommand(const AuditOptions& options, const Context& context) {
     config.attack.step_fraction = options.step_fraction;
   }
   config.attack.random_start = !options.no_random_start;
+  config.attack.early_stop = !options.no_early_stop;
   config.attack.restarts = options.restarts;
   config.attack.seed = options.seed;
+  config.attack.loss = ParseLoss(options.loss);
+  config.apgd_steps = options.apgd_steps;
+  config.ensemble = options.ensemble;
+  if (!options.minimal_perturbation.empty()) {
+    config.minimal_perturbation_attack = options.minimal_perturbation;
+  }
+  config.minimal_perturbation_tolerance = options.minimal_perturbation_tolerance;
+  if (!options.shard.empty()) {
+    std::tie(config.shard_index, config.shard_count) = ParseShard(options.shard);
+    if (options.certify.sigma > 0.0) {
+      // A shard's certificate would cover every sample while its attacks cover only the shard.
+      throw InvalidArgumentError("--certify-sigma cannot be combined with --shard",
+                                 {.field = "certify-sigma"});
+    }
+  }
   std::tie(config.attack.clip_min, config.attack.clip_max) = ParseClip(options.clip);
+  ValidateGateOptions(options);
+  robustness::Executor executor(robustness::OnnxModel::Load(options.model));
+  const robustness::Dataset data = robustness::LoadDataset(
+      options.data,
+      options.labels.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.labels),
+      executor.model().input_size());
+  if (executor.model().ends_in_softmax()) {
+    context.Warn("the model ends in Softmax: attacks take gradients on its logits");
+  }
+  std::map<std::string, std::string> hashes{{"model", robustness::Sha256OfFile(options.model)},
+                                            {"data", robustness::Sha256OfFile(options.data)}};
+  if (!options.labels.empty()) {
+    hashes["labels"] = robustness::Sha256OfFile(options.labels);
+  }
+  const std::int64_t shard_rows =
+      (data.inputs.rows() - config.shard_index + config.shard_count - 1) / config.shard_count;
+  Progress progress("attacking",
+                    std::max<std::int64_t>(shard_rows, 0) *
+                        static_cast<std::int64_t>(config.attacks.size() * config.epsilons.size()),
+                    context.ProgressEnabled());
+  config.on_progress = [&progress](std::int64_t done) { progress.Advance(done); };
+  const robustness::AuditResult audit = robustness::RunAudit(executor, data, config);
+  progress.Finish();
+  const std::optional<AuditCertification> certification = CertifyForAudit(
+      options.certify, executor, data, audit, config.attack.norm, options.seed, context);
+  return EmitAudit(options, config, audit, hashes, context, certification);
+}
+
+void ValidateGateOptions(const AuditOptions& options) {
   if (options.gate_given &&
       !(options.min_robust_accuracy >= 0.0 && options.min_robust_accuracy <= 1.0)) {
     throw InvalidArgumentError(
@@ -540,28 +702,13 @@ int RunAuditCommand(const AuditOptions& options, const Context& context) {
         fmt::format("--max-drop must be in [0, 1], got {}", options.max_drop),
         {.field = "max-drop"});
   }
-  robustness::Executor executor(robustness::OnnxModel::Load(options.model));
-  const robustness::Dataset data = robustness::LoadDataset(
-      options.data,
-      options.labels.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.labels),
-      executor.model().input_size());
-  if (executor.model().ends_in_softmax()) {
-    context.Warn("the model ends in Softmax: attacks take gradients on its logits");
-  }
-  std::map<std::string, std::string> hashes{{"model", robustness::Sha256OfFile(options.model)},
-                                            {"data", robustness::Sha256OfFile(options.data)}};
-  if (!options.labels.empty()) {
-    hashes["labels"] = robustness::Sha256OfFile(options.labels);
-  }
-  Progress progress("attacking",
-                    data.inputs.rows() *
-                        static_cast<std::int64_t>(config.attacks.size() * config.epsilons.size()),
-                    context.ProgressEnabled());
-  config.on_progress = [&progress](std::int64_t done) { progress.Advance(done); };
-  const robustness::AuditResult audit = robustness::RunAudit(executor, data, config);
-  progress.Finish();
-  const std::optional<AuditCertification> certification = CertifyForAudit(
-      options.certify, executor, data, audit, config.attack.norm, options.seed, context);
+}
+
+// Gate, baseline comparison, per-sample CSV and the report: shared by audit and merge.
+int EmitAudit(const AuditOptions& options, const robustness::AuditConfig& config,
+              const robustness::AuditResult& audit,
+              const std::map<std::string, std::string>& hashes, const Context& context,
+              const std::optional<AuditCertification>& certification) {
   for (const std::string& warning : audit.warnings) {
     context.Warn(warning);
   }
@@ -599,6 +746,261 @@ int RunAuditCommand(const AuditOptions& options, const Context& context) {
   return gate.passed && (!baseline || baseline->passed()) ? 0 : 1;
 }
 
+// --- rampart robustness merge ----------------------------------------------------------------
+
+struct MergeOptions {
+  std::vector<std::string> shards;
+  AuditOptions gate;  // gate, baseline, per-sample and output options; the rest from the shards
+};
+
+nlohmann::json ReadShard(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw NotFoundError("cannot open shard report", {.file = path});
+  }
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw InputError(fmt::format("shard report is not JSON: {}", e.what()), {.file = path});
+  }
+  for (const char* key : {"shard", "per_sample", "results", "parameters", "model", "data",
+                          "model_sha256", "data_sha256", "classes", "input_size", "seed"}) {
+    if (!doc.is_object() || !doc.contains(key)) {
+      throw InputError("not a shard report of `rampart robustness audit --shard I/N --format json`",
+                       {.file = path, .field = key});
+    }
+  }
+  return doc;
+}
+
+// Reads a field with a clear error naming the file and the field.
+template <typename T>
+T Field(const nlohmann::json& doc, const std::string& path,
+        const nlohmann::json::json_pointer& at) {
+  try {
+    return doc.at(at).get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw InputError("missing or of the wrong type", {.file = path, .field = at.to_string()});
+  }
+}
+
+// The audit settings a report was made with (what SummarizeAudit and the renderers need).
+robustness::AuditConfig ConfigFromReport(const nlohmann::json& doc, const std::string& path) {
+  using Ptr = nlohmann::json::json_pointer;
+  robustness::AuditConfig config;
+  config.attacks = Field<std::vector<std::string>>(doc, path, Ptr("/parameters/attacks"));
+  config.epsilons = Field<std::vector<double>>(doc, path, Ptr("/parameters/epsilons"));
+  config.attack.norm =
+      robustness::ParseNorm(Field<std::string>(doc, path, Ptr("/parameters/norm")));
+  config.attack.steps = Field<int>(doc, path, Ptr("/parameters/steps"));
+  const nlohmann::json& parameters = doc["parameters"];
+  if (parameters.contains("step_size") && parameters["step_size"].is_number()) {
+    config.attack.step_size = parameters["step_size"].get<double>();
+  }
+  if (parameters.contains("step_fraction") && parameters["step_fraction"].is_number()) {
+    config.attack.step_fraction = parameters["step_fraction"].get<double>();
+  }
+  config.attack.random_start = Field<bool>(doc, path, Ptr("/parameters/random_start"));
+  config.attack.restarts = Field<int>(doc, path, Ptr("/parameters/restarts"));
+  config.attack.seed = Field<std::uint64_t>(doc, path, Ptr("/parameters/seed"));
+  const auto clip = Field<std::vector<float>>(doc, path, Ptr("/parameters/clip"));
+  if (clip.size() != 2) {
+    throw InputError("needs [lo, hi]", {.file = path, .field = "/parameters/clip"});
+  }
+  config.attack.clip_min = clip[0];
+  config.attack.clip_max = clip[1];
+  config.batch_size = Field<std::int64_t>(doc, path, Ptr("/parameters/batch_size"));
+  config.attack.loss = ParseLoss(Field<std::string>(doc, path, Ptr("/parameters/loss")));
+  config.attack.early_stop = Field<bool>(doc, path, Ptr("/parameters/early_stop"));
+  config.apgd_steps = Field<int>(doc, path, Ptr("/parameters/apgd_steps"));
+  config.ensemble = Field<std::vector<std::string>>(doc, path, Ptr("/parameters/ensemble"));
+  if (parameters.contains("minimal_perturbation_attack") &&
+      parameters["minimal_perturbation_attack"].is_string()) {
+    config.minimal_perturbation_attack =
+        parameters["minimal_perturbation_attack"].get<std::string>();
+  }
+  config.minimal_perturbation_tolerance =
+      Field<double>(doc, path, Ptr("/parameters/minimal_perturbation_tolerance"));
+  return config;
+}
+
+int RunMergeCommand(const MergeOptions& options, const Context& context) {
+  using Ptr = nlohmann::json::json_pointer;
+  ValidateGateOptions(options.gate);
+  if (options.shards.empty()) {
+    throw InvalidArgumentError("no shard reports given", {.field = "shards"});
+  }
+  std::vector<nlohmann::json> docs;
+  for (const std::string& path : options.shards) {
+    docs.push_back(ReadShard(path));
+  }
+  const nlohmann::json& first = docs.front();
+  const std::string& first_path = options.shards.front();
+  const auto count = Field<std::int64_t>(first, first_path, Ptr("/shard/count"));
+  const auto total = Field<std::int64_t>(first, first_path, Ptr("/shard/total_samples"));
+  std::vector<std::string> seen(static_cast<std::size_t>(std::max<std::int64_t>(count, 0)));
+  for (std::size_t k = 0; k < docs.size(); ++k) {
+    const nlohmann::json& doc = docs[k];
+    const std::string& path = options.shards[k];
+    // Shards of one audit: same model, data, labels and settings.
+    for (const char* key : {"model_sha256", "data_sha256", "labels_sha256", "parameters", "seed",
+                            "classes", "input_size"}) {
+      if (doc.value(key, nlohmann::json()) != first.value(key, nlohmann::json())) {
+        throw InputError(
+            fmt::format("'{}' differs from {}: not a shard of the same audit", key, first_path),
+            {.file = path, .field = key});
+      }
+    }
+    if (Field<std::int64_t>(doc, path, Ptr("/shard/count")) != count ||
+        Field<std::int64_t>(doc, path, Ptr("/shard/total_samples")) != total) {
+      throw InputError(fmt::format("shard count or sample count differs from {}", first_path),
+                       {.file = path, .field = "shard"});
+    }
+    const auto index = Field<std::int64_t>(doc, path, Ptr("/shard/index"));
+    if (index < 1 || index > count) {
+      throw InputError(fmt::format("shard index {} outside 1..{}", index, count),
+                       {.file = path, .field = "shard/index"});
+    }
+    std::string& slot = seen[static_cast<std::size_t>(index - 1)];
+    if (!slot.empty()) {
+      throw InputError(fmt::format("shard {}/{} given twice (also {})", index, count, slot),
+                       {.file = path, .field = "shard/index"});
+    }
+    slot = path;
+  }
+  for (std::size_t i = 0; i < seen.size(); ++i) {
+    if (seen[i].empty()) {
+      throw InputError(fmt::format("shard {}/{} is missing", i + 1, count), {.field = "shards"});
+    }
+  }
+
+  const robustness::AuditConfig config = ConfigFromReport(first, first_path);
+  robustness::AuditResult audit;
+  audit.samples = total;
+  audit.total_samples = total;
+  audit.classes = Field<std::int64_t>(first, first_path, Ptr("/classes"));
+  audit.input_size = Field<std::int64_t>(first, first_path, Ptr("/input_size"));
+  const auto n = static_cast<std::size_t>(std::max<std::int64_t>(total, 0));
+  audit.indices.resize(n);
+  for (std::size_t i = 0; i < n; ++i) audit.indices[i] = static_cast<std::int64_t>(i);
+  audit.labels.assign(n, -1);
+  audit.clean_predictions.assign(n, -1);
+  const bool minimal = config.minimal_perturbation_attack.has_value();
+  if (minimal) {
+    audit.minimal_perturbation.assign(n, 0.0);
+  }
+  // The runs' settings from the first shard, their per-sample results from every shard.
+  for (const nlohmann::json& result : first["results"]) {
+    robustness::AttackRun run;
+    run.attack = result.value("attack", "");
+    run.loss = result.value("loss", "");
+    run.norm = robustness::ParseNorm(result.value("norm", "linf"));
+    run.epsilon = result.value("epsilon", 0.0);
+    run.steps = result.value("steps", 1);
+    run.step_size = result.value("step_size", 0.0);
+    run.random_start = result.value("random_start", false);
+    run.restarts = result.value("restarts", 1);
+    run.predictions.assign(n, -1);
+    run.robust.assign(n, false);
+    audit.runs.push_back(std::move(run));
+  }
+  std::vector<bool> filled(n, false);
+  for (std::size_t k = 0; k < docs.size(); ++k) {
+    const nlohmann::json& doc = docs[k];
+    const std::string& path = options.shards[k];
+    const auto indices = Field<std::vector<std::int64_t>>(doc, path, Ptr("/per_sample/index"));
+    const auto labels = Field<std::vector<std::int64_t>>(doc, path, Ptr("/per_sample/label"));
+    const auto clean =
+        Field<std::vector<std::int64_t>>(doc, path, Ptr("/per_sample/clean_prediction"));
+    const nlohmann::json& runs = doc["per_sample"]["runs"];
+    if (labels.size() != indices.size() || clean.size() != indices.size() || !runs.is_array() ||
+        runs.size() != audit.runs.size()) {
+      throw InputError("per-sample arrays disagree in size", {.file = path, .field = "per_sample"});
+    }
+    // Distances are >= 0; JSON has no infinity, so null means unbroken.
+    std::vector<double> distances;
+    if (minimal) {
+      const nlohmann::json& values = doc["per_sample"]["minimal_perturbation"];
+      if (!values.is_array() || values.size() != indices.size()) {
+        throw InputError("needs one distance per sample",
+                         {.file = path, .field = "per_sample/minimal_perturbation"});
+      }
+      for (const nlohmann::json& v : values) {
+        distances.push_back(v.is_number() ? v.get<double>()
+                                          : std::numeric_limits<double>::infinity());
+      }
+    }
+    audit.outside_clip_samples +=
+        Field<std::int64_t>(doc, path, Ptr("/per_sample/outside_clip_samples"));
+    for (std::size_t r = 0; r < audit.runs.size(); ++r) {
+      robustness::AttackRun& run = audit.runs[r];
+      const std::string field = fmt::format("/per_sample/runs/{}", r);
+      if (Field<std::string>(doc, path, Ptr(field + "/result")) != run.Key()) {
+        throw InputError(fmt::format("expected {}", run.Key()), {.file = path, .field = field});
+      }
+      const auto predictions =
+          Field<std::vector<std::int64_t>>(doc, path, Ptr(field + "/prediction"));
+      const auto robust = Field<std::vector<bool>>(doc, path, Ptr(field + "/robust"));
+      if (predictions.size() != indices.size() || robust.size() != indices.size()) {
+        throw InputError("needs one value per sample", {.file = path, .field = field});
+      }
+      run.zero_gradient_samples +=
+          Field<std::int64_t>(doc, path, Ptr(field + "/zero_gradient_samples"));
+      run.nonfinite_gradient_samples +=
+          Field<std::int64_t>(doc, path, Ptr(field + "/nonfinite_gradient_samples"));
+      for (std::size_t j = 0; j < indices.size(); ++j) {
+        const auto i = static_cast<std::size_t>(indices[j]);
+        run.predictions[i] = predictions[j];
+        run.robust[i] = robust[j];
+      }
+    }
+    for (std::size_t j = 0; j < indices.size(); ++j) {
+      if (indices[j] < 0 || indices[j] >= total || filled[static_cast<std::size_t>(indices[j])]) {
+        throw InputError(fmt::format("sample index {} out of range or repeated", indices[j]),
+                         {.file = path, .field = "per_sample/index"});
+      }
+      const auto i = static_cast<std::size_t>(indices[j]);
+      filled[i] = true;
+      audit.labels[i] = labels[j];
+      audit.clean_predictions[i] = clean[j];
+      if (minimal) audit.minimal_perturbation[i] = distances[j];
+    }
+  }
+  if (std::find(filled.begin(), filled.end(), false) != filled.end()) {
+    throw InputError(fmt::format("the shards do not cover all {} samples", total),
+                     {.field = "shards"});
+  }
+  robustness::SummarizeAudit(audit, config);
+
+  AuditOptions report = options.gate;
+  report.model = Field<std::string>(first, first_path, Ptr("/model"));
+  report.data = Field<std::string>(first, first_path, Ptr("/data"));
+  report.labels = first.value("labels", "");
+  report.seed = config.attack.seed;
+  report.shard.clear();
+  std::map<std::string, std::string> hashes{
+      {"model", Field<std::string>(first, first_path, Ptr("/model_sha256"))},
+      {"data", Field<std::string>(first, first_path, Ptr("/data_sha256"))}};
+  if (!report.labels.empty()) {
+    hashes["labels"] = Field<std::string>(first, first_path, Ptr("/labels_sha256"));
+  }
+  return EmitAudit(report, config, audit, hashes, context);
+}
+
+void AddGateOptions(CLI::App* verb, AuditOptions& options, CLI::Option*& gate,
+                    CLI::Option*& max_drop) {
+  gate = verb->add_option("--min-robust-accuracy", options.min_robust_accuracy,
+                          "Exit 1 if any attack x eps is below this (0..1)");
+  verb->add_option("--per-sample", options.per_sample,
+                   "Write per-sample predictions under every attack to this CSV");
+  verb->add_option("--baseline", options.baseline,
+                   "Previous audit (JSON) to compare with: exit 1 on a regression");
+  max_drop = verb->add_option(
+      "--max-drop", options.max_drop,
+      "Largest allowed drop of robust accuracy against --baseline (0..1, default 0)");
+}
+
 }  // namespace
 
 void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
@@ -615,7 +1017,7 @@ void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
                    "Samples: CSV (label, then the flattened input) or .npy (N, ...)")
       ->required();
   audit->add_option("--labels", options->labels, "Labels for .npy data (.npy of integers)");
-  audit->add_option("--attack", options->attacks, "Attacks: fgsm,pgd")
+  audit->add_option("--attack", options->attacks, "Attacks: fgsm,pgd,apgd-ce,apgd-dlr,ensemble")
       ->delimiter(',')
       ->capture_default_str();
   audit->add_option("--norm", options->norm, "Threat model: linf or l2")->capture_default_str();
@@ -623,6 +1025,25 @@ void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
       ->delimiter(',')
       ->required();
   audit->add_option("--steps", options->steps, "PGD iterations")->capture_default_str();
+  audit->add_option("--apgd-steps", options->apgd_steps, "APGD iterations (AutoAttack: 100)")
+      ->capture_default_str();
+  audit->add_option("--loss", options->loss, "Loss of fgsm and pgd: ce, margin or dlr")
+      ->capture_default_str();
+  audit
+      ->add_option("--ensemble", options->ensemble,
+                   "Members of the 'ensemble' attack, run in order (worst case per sample)")
+      ->delimiter(',')
+      ->capture_default_str();
+  audit->add_option("--minimal-perturbation", options->minimal_perturbation,
+                    "Also find each sample's smallest breaking eps with this attack (bisection "
+                    "up to the largest --eps); reports median and mean");
+  audit
+      ->add_option("--minimal-perturbation-tolerance", options->minimal_perturbation_tolerance,
+                   "Bisection stops when the bracket is narrower than this")
+      ->capture_default_str();
+  audit->add_option("--shard", options->shard,
+                    "Audit only shard I of N (every N-th sample from I-1); merge the JSON "
+                    "reports with `rampart robustness merge`");
   CLI::Option* step_size =
       audit->add_option("--step-size", options->step_size, "PGD step, absolute");
   CLI::Option* step_fraction =
@@ -631,21 +1052,18 @@ void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
   step_size->excludes(step_fraction);
   audit->add_flag("--no-random-start", options->no_random_start,
                   "Start PGD at the clean input instead of a random point in the ball");
+  audit->add_flag("--no-early-stop", options->no_early_stop,
+                  "Run every PGD/APGD step on every sample (torchattacks/ART semantics) instead "
+                  "of stopping a sample at its first adversarial");
   audit->add_option("--restarts", options->restarts, "PGD restarts (first adversarial kept)")
       ->capture_default_str();
   audit->add_option("--seed", options->seed, "Random seed")->capture_default_str();
   audit->add_option("--clip", options->clip, "Valid input range LO:HI")->capture_default_str();
   audit->add_option("--batch-size", options->batch_size, "Samples per batch")
       ->capture_default_str();
-  CLI::Option* gate = audit->add_option("--min-robust-accuracy", options->min_robust_accuracy,
-                                        "Exit 1 if any attack x eps is below this (0..1)");
-  audit->add_option("--per-sample", options->per_sample,
-                    "Write per-sample predictions under every attack to this CSV");
-  audit->add_option("--baseline", options->baseline,
-                    "Previous audit (JSON) to compare with: exit 1 on a regression");
-  CLI::Option* max_drop = audit->add_option(
-      "--max-drop", options->max_drop,
-      "Largest allowed drop of robust accuracy against --baseline (0..1, default 0)");
+  CLI::Option* gate = nullptr;
+  CLI::Option* max_drop = nullptr;
+  AddGateOptions(audit, *options, gate, max_drop);
   AddAuditCertifyOptions(audit, options->certify);
   context.AddOutputOptions(audit, options->output, {"json", "markdown", "html", "junit"});
   audit->callback([options, &context, step_size, step_fraction, gate, max_drop] {
@@ -654,6 +1072,27 @@ void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
     options->step_fraction_given = step_fraction->count() > 0;
     options->gate_given = gate->count() > 0;
     context.SetCommand([options, &context] { return RunAuditCommand(*options, context); });
+  });
+
+  auto merge_options = std::make_shared<MergeOptions>();
+  CLI::App* merge = robustness.add_subcommand(
+      "merge",
+      "Merge the JSON reports of `robustness audit --shard I/N` into the report of one run\n"
+      "  example: rampart robustness merge shard1.json shard2.json --min-robust-accuracy 0.5 \\\n"
+      "             --format markdown\n"
+      "  exit codes: 0 passed, 1 below the gate or a regression against --baseline, 2 bad input");
+  merge->add_option("shards", merge_options->shards, "Shard reports (JSON), one per shard")
+      ->required();
+  CLI::Option* merge_gate = nullptr;
+  CLI::Option* merge_max_drop = nullptr;
+  AddGateOptions(merge, merge_options->gate, merge_gate, merge_max_drop);
+  context.AddOutputOptions(merge, merge_options->gate.output,
+                           {"json", "markdown", "html", "junit"});
+  merge->callback([merge_options, &context, merge_gate, merge_max_drop] {
+    merge_options->gate.gate_given = merge_gate->count() > 0;
+    merge_options->gate.max_drop_given = merge_max_drop->count() > 0;
+    context.SetCommand(
+        [merge_options, &context] { return RunMergeCommand(*merge_options, context); });
   });
 }
 

@@ -69,6 +69,17 @@ void ValidateAttackConfig(const AttackConfig& config, std::int64_t rows) {
         fmt::format("{} targets for {} samples", config.targets.size(), rows),
         {.field = "targets"});
   }
+  if (!config.epsilons.empty() && std::cmp_not_equal(config.epsilons.size(), rows)) {
+    throw InvalidArgumentError(
+        fmt::format("{} per-sample epsilons for {} samples", config.epsilons.size(), rows),
+        {.field = "eps"});
+  }
+  for (const double eps : config.epsilons) {
+    if (!std::isfinite(eps) || eps < 0.0) {
+      throw InvalidArgumentError(fmt::format("epsilon must be finite and >= 0, got {}", eps),
+                                 {.field = "eps"});
+    }
+  }
   if (!config.sample_ids.empty() && std::cmp_not_equal(config.sample_ids.size(), rows)) {
     throw InvalidArgumentError(
         fmt::format("{} sample ids for {} samples", config.sample_ids.size(), rows),
@@ -83,6 +94,19 @@ double EffectiveStepSize(const AttackConfig& config) {
   const double fraction =
       config.step_fraction ? *config.step_fraction : 2.5 / static_cast<double>(config.steps);
   return fraction * config.epsilon;
+}
+
+double RowEpsilon(const AttackConfig& config, std::int64_t row) {
+  return config.epsilons.empty() ? config.epsilon : config.epsilons[static_cast<std::size_t>(row)];
+}
+
+double RowStepSize(const AttackConfig& config, std::int64_t row) {
+  if (config.step_size) {
+    return *config.step_size;
+  }
+  const double fraction =
+      config.step_fraction ? *config.step_fraction : 2.5 / static_cast<double>(config.steps);
+  return fraction * RowEpsilon(config, row);
 }
 
 double PerturbationNorm(Norm norm, const Eigen::Ref<const Eigen::RowVectorXf>& delta) {

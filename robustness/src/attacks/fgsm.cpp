@@ -18,15 +18,15 @@ AttackResult Fgsm(Executor& executor, const Eigen::Ref<const Batch>& inputs,
   }
   LossGradient gradient = executor.Gradient(inputs, loss_labels, config.loss);
   internal::CountGradientHealth(gradient.gradient, result);
-  // Targeted: descend the loss of the target class.
-  const double step = targeted ? -config.epsilon : config.epsilon;
   for (Eigen::Index i = 0; i < inputs.rows(); ++i) {
+    const double eps = RowEpsilon(config, i);
+    // Targeted: descend the loss of the target class.
+    const double step = targeted ? -eps : eps;
     auto direction = gradient.gradient.row(i);
     internal::AscentDirection(config.norm, direction);
     auto x = result.adversarial.row(i);
     x = (x.cast<double>() + step * direction.cast<double>()).cast<float>();
-    internal::ProjectAndClip(config.norm, config.epsilon, config.clip_min, config.clip_max,
-                             inputs.row(i), x);
+    internal::ProjectAndClip(config.norm, eps, config.clip_min, config.clip_max, inputs.row(i), x);
   }
   const Batch logits = executor.Logits(result.adversarial);
   result.predictions.resize(static_cast<std::size_t>(inputs.rows()));

@@ -33,7 +33,7 @@ AttackResult Pgd(Executor& executor, const Eigen::Ref<const Batch>& inputs,
   result.predictions.assign(count, -1);
   result.success.assign(count, false);
   std::vector<float> best_loss(count, -std::numeric_limits<float>::infinity());
-  const double step = (targeted ? -1.0 : 1.0) * EffectiveStepSize(config);
+  const double sign = targeted ? -1.0 : 1.0;
   bool health_counted = false;
 
   for (int restart = 0; restart < config.restarts; ++restart) {
@@ -54,8 +54,8 @@ AttackResult Pgd(Executor& executor, const Eigen::Ref<const Batch>& inputs,
             config.seed,
             config.sample_ids.empty() ? i : config.sample_ids[static_cast<std::size_t>(i)],
             restart);
-        internal::RandomStart(config.norm, config.epsilon, config.clip_min, config.clip_max, rng,
-                              x.row(i));
+        internal::RandomStart(config.norm, RowEpsilon(config, i), config.clip_min, config.clip_max,
+                              rng, x.row(i));
       }
     }
     for (int t = 0; t <= config.steps && !alive.empty(); ++t) {
@@ -103,9 +103,10 @@ AttackResult Pgd(Executor& executor, const Eigen::Ref<const Batch>& inputs,
         auto direction = g.gradient.row(local);
         internal::AscentDirection(config.norm, direction);
         auto xi = x.row(i);
-        xi = (xi.cast<double>() + step * direction.cast<double>()).cast<float>();
-        internal::ProjectAndClip(config.norm, config.epsilon, config.clip_min, config.clip_max,
-                                 inputs.row(i), xi);
+        xi = (xi.cast<double>() + sign * RowStepSize(config, i) * direction.cast<double>())
+                 .cast<float>();
+        internal::ProjectAndClip(config.norm, RowEpsilon(config, i), config.clip_min,
+                                 config.clip_max, inputs.row(i), xi);
         next.push_back(i);
       }
       alive = std::move(next);

@@ -156,3 +156,92 @@ TEST(CliAudit, BadInputExitsTwo) {
 
 }  // namespace
 }  // namespace rampart::testing
+
+namespace rampart::testing {
+namespace {
+
+std::vector<std::string> ShardAudit(std::vector<std::string> extra) {
+  std::vector<std::string> args =
+      Audit({"--attack", "fgsm,pgd,apgd-dlr,ensemble", "--apgd-steps", "8", "--ensemble",
+             "pgd,apgd-ce", "--minimal-perturbation", "pgd"});
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+TEST(CliAudit, ShardsMergeIntoTheUnshardedReport) {
+  const auto dir = std::filesystem::temp_directory_path() / "rampart_shard_test";
+  std::filesystem::create_directories(dir);
+  const RunResult whole = RunRampart(ShardAudit({"--format", "json"}));
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  std::vector<std::string> merge{"robustness", "merge"};
+  for (const std::string shard : {"2/3", "1/3", "3/3"}) {
+    const std::string file = (dir / fmt::format("shard{}.json", shard[0])).string();
+    const RunResult r = RunRampart(ShardAudit({"--shard", shard, "--output", file}));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const nlohmann::json doc = nlohmann::json::parse(ReadWholeFile(file));
+    EXPECT_EQ(doc["shard"]["count"], 3);
+    EXPECT_EQ(doc["per_sample"]["index"][0], shard[0] - '1');
+    merge.push_back(file);
+  }
+  const nlohmann::json expected = nlohmann::json::parse(whole.out);
+  EXPECT_EQ(expected["results"].size(), 8U);
+  EXPECT_TRUE(expected.contains("minimal_perturbation"));
+  EXPECT_FALSE(expected.contains("per_sample"));
+  std::vector<std::string> json_merge = merge;
+  json_merge.insert(json_merge.end(), {"--format", "json"});
+  const RunResult merged = RunRampart(json_merge);
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  EXPECT_EQ(nlohmann::json::parse(merged.out), expected);
+  EXPECT_EQ(merged.out, whole.out);
+  // Every format and the gate come out as from one run.
+  std::vector<std::string> gated = merge;
+  gated.insert(gated.end(), {"--format", "markdown", "--min-robust-accuracy", "0.99"});
+  const RunResult markdown = RunRampart(gated);
+  const RunResult direct =
+      RunRampart(ShardAudit({"--format", "markdown", "--min-robust-accuracy", "0.99"}));
+  EXPECT_EQ(markdown.exit_code, 1);
+  EXPECT_EQ(direct.exit_code, 1);
+  EXPECT_EQ(markdown.out, direct.out);
+  // A missing or repeated shard, or a shard of another audit, is refused.
+  const RunResult missing = RunRampart({"robustness", "merge", merge[2], merge[3]});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("shard 3/3 is missing"), std::string::npos) << missing.err;
+  const RunResult twice = RunRampart({"robustness", "merge", merge[2], merge[2], merge[3]});
+  EXPECT_EQ(twice.exit_code, 2);
+  const std::string other = (dir / "other.json").string();
+  ASSERT_EQ(RunRampart(Audit({"--shard", "1/3", "--restarts", "2", "--output", other})).exit_code,
+            0);
+  const RunResult mixed = RunRampart({"robustness", "merge", other, merge[3], merge[4]});
+  EXPECT_EQ(mixed.exit_code, 2);
+  EXPECT_EQ(RunRampart(Audit({"--shard", "4/3"})).exit_code, 2);
+  EXPECT_EQ(RunRampart(Audit({"--shard", "x"})).exit_code, 2);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliAudit, ApgdAndLossFlags) {
+  const RunResult r = RunRampart(
+      Audit({"--attack", "apgd-ce,pgd", "--loss", "margin", "--apgd-steps", "5", "--format", "json",
+             "--minimal-perturbation", "apgd-ce", "--per-sample", "/dev/null"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["results"][0]["attack"], "apgd-ce");
+  EXPECT_EQ(doc["results"][0]["loss"], "ce");
+  EXPECT_EQ(doc["results"][0]["steps"], 5);
+  EXPECT_DOUBLE_EQ(doc["results"][0]["step_size"].get<double>(), 0.2);
+  EXPECT_EQ(doc["results"][2]["loss"], "margin");
+  EXPECT_EQ(doc["parameters"]["apgd_steps"], 5);
+  EXPECT_TRUE(doc["parameters"]["early_stop"].get<bool>());
+  const RunResult full = RunRampart(Audit({"--attack", "pgd", "--no-early-stop"}));
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  EXPECT_FALSE(nlohmann::json::parse(full.out)["parameters"]["early_stop"].get<bool>());
+  EXPECT_EQ(doc["minimal_perturbation"]["attack"], "apgd-ce");
+  EXPECT_LE(doc["minimal_perturbation"]["broken"].get<int>(),
+            doc["minimal_perturbation"]["attacked"].get<int>());
+  EXPECT_EQ(RunRampart(Audit({"--loss", "hinge"})).exit_code, 2);
+  EXPECT_EQ(RunRampart(Audit({"--attack", "apgd-xx"})).exit_code, 2);
+  EXPECT_EQ(RunRampart(Audit({"--attack", "ensemble", "--ensemble", "square"})).exit_code, 2);
+  EXPECT_EQ(RunRampart(Audit({"--minimal-perturbation", "deepfool"})).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace rampart::testing

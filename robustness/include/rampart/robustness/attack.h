@@ -33,6 +33,10 @@ enum class Norm { kLinf, kL2 };
 struct AttackConfig {
   Norm norm = Norm::kLinf;
   double epsilon = 0.0;
+  // Per-row budgets overriding `epsilon` (one per row; empty: every row uses `epsilon`). A relative
+  // step (step_fraction, or the default) is then a fraction of each row's own budget. Used by the
+  // bisection of minimal_perturbation.h, where every sample has its own bracket.
+  std::vector<double> epsilons;
   // PGD only. The step is `step_size` when set, else step_fraction * epsilon, where the fraction
   // defaults to 2.5 / steps (Madry et al.: enough to cross the ball and back).
   int steps = 10;
@@ -55,12 +59,17 @@ struct AttackConfig {
 };
 
 // Throws InvalidArgumentError for a negative or non-finite epsilon, steps < 1, restarts < 1, a
-// non-positive step, clip_min >= clip_max, or targets / sample ids whose count differs from
-// `rows`.
+// non-positive step, clip_min >= clip_max, or targets / sample ids / per-row epsilons whose count
+// differs from `rows`.
 void ValidateAttackConfig(const AttackConfig& config, std::int64_t rows);
 
 // The PGD step actually used (absolute).
 [[nodiscard]] double EffectiveStepSize(const AttackConfig& config);
+
+// The budget of row `row`: epsilons[row] when per-row budgets are given, else epsilon.
+[[nodiscard]] double RowEpsilon(const AttackConfig& config, std::int64_t row);
+// The PGD step of row `row`: step_size, else the step fraction of RowEpsilon.
+[[nodiscard]] double RowStepSize(const AttackConfig& config, std::int64_t row);
 
 struct AttackResult {
   Batch adversarial;                      // one row per input row
