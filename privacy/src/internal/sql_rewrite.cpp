@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <rampart/common/error.h>
+#include <rampart/privacy/sql_bounds.h>
 #include <rampart/privacy/sql_query.h>
 
 #include "internal/sql_parse.h"
@@ -257,6 +258,16 @@ class Rewriter {
                      "only SELECT queries can be answered with differential privacy");
     }
     Analyze(NodeBody(statement));
+    if (BoundsPending(query_)) {
+      // The clamping bounds (and with them the fixed-point encoding) of some column are not
+      // known yet: emit only the ApproxBounds queries that will find them.
+      for (std::size_t j = 0; j < query_.values.size(); ++j) {
+        if (query_.values[j].approx_bounds && !query_.values[j].bounds) {
+          query_.values[j].approx_bounds_sql = ApproxBoundsSql(j);
+        }
+      }
+      return std::move(query_);
+    }
     query_.sql = AggregateSql();
     for (std::size_t j = 0; j < query_.values.size(); ++j) {
       if (query_.values[j].needs_histogram) query_.values[j].histogram_sql = HistogramSql(j);
@@ -281,7 +292,10 @@ class Rewriter {
           fmt::format("quantile bins must be in [2, 65536], got {}", options_.quantile_bins),
           {.field = "quantile_bins"});
     }
-    for (const auto& [column, bounds] : options_.bounds) {
+    std::vector<std::pair<std::string, ValueBounds>> all_bounds(options_.bounds.begin(),
+                                                                options_.bounds.end());
+    all_bounds.insert(all_bounds.end(), options_.found_bounds.begin(), options_.found_bounds.end());
+    for (const auto& [column, bounds] : all_bounds) {
       if (!std::isfinite(bounds.lower) || !std::isfinite(bounds.upper) ||
           !(bounds.lower < bounds.upper) || std::fabs(bounds.lower) > 1e15 ||
           std::fabs(bounds.upper) > 1e15) {
@@ -559,30 +573,34 @@ class Rewriter {
   std::size_t AddValue(const Json& argument, bool needs_bounds) {
     const std::string text = writer_.Expression(argument);
     const std::string label = NodeType(argument) == "ColumnRef" ? LastName(argument) : text;
-    std::optional<ValueBounds> bounds;
-    if (const auto it = options_.bounds.find(text); it != options_.bounds.end()) {
-      bounds = it->second;
-    } else if (const auto by_label = options_.bounds.find(label);
-               by_label != options_.bounds.end()) {
-      bounds = by_label->second;
-    }
+    const auto lookup = [&](const std::map<std::string, ValueBounds, std::less<>>& map)
+        -> std::optional<ValueBounds> {
+      if (const auto it = map.find(text); it != map.end()) return it->second;
+      if (const auto it = map.find(label); it != map.end()) return it->second;
+      return std::nullopt;
+    };
+    std::optional<ValueBounds> bounds = lookup(options_.bounds);
+    bool approx = false;
     if (needs_bounds && !bounds) {
-      throw InvalidArgumentError(
-          fmt::format("no clamping bounds for {}: pass --bounds {}=LO:HI (without clamping, one "
-                      "unit could move a sum or a quantile arbitrarily far)",
-                      label, label),
-          writer_.Locate(FirstLocation(argument)));
+      // No bounds given: ApproxBounds finds them privately (or has found them already).
+      approx = true;
+      bounds = lookup(options_.found_bounds);
     }
+    const auto apply = [&](ValueColumn& value) {
+      if (!needs_bounds || value.bounds || value.approx_bounds) return;
+      value.approx_bounds = approx;
+      if (bounds) SetBounds(value, *bounds);
+    };
     for (std::size_t j = 0; j < query_.values.size(); ++j) {
       if (query_.values[j].expression == text) {
-        if (needs_bounds && !query_.values[j].bounds) SetBounds(query_.values[j], *bounds);
+        apply(query_.values[j]);
         return j;
       }
     }
     ValueColumn value;
     value.expression = text;
     value.label = label;
-    if (needs_bounds) SetBounds(value, *bounds);
+    apply(value);
     query_.values.push_back(std::move(value));
     return query_.values.size() - 1;
   }
@@ -654,14 +672,15 @@ class Rewriter {
   std::string WithComma(const std::string& list) const { return list.empty() ? "" : list + ", "; }
 
   // The first CTE: one row per source row with the unit, the keys and the clamped values.
-  std::string SourceCte(const std::vector<std::size_t>& value_indexes) const {
+  std::string SourceCte(const std::vector<std::size_t>& value_indexes, bool with_keys = true,
+                        bool clamp = true) const {
     std::string columns = analysis_.unit + " AS rampart_unit";
-    for (std::size_t i = 0; i < analysis_.keys.size(); ++i) {
+    for (std::size_t i = 0; with_keys && i < analysis_.keys.size(); ++i) {
       columns += fmt::format(", {} AS rampart_key{}", analysis_.keys[i], i + 1);
     }
     for (const std::size_t j : value_indexes) {
       const ValueColumn& value = query_.values[j];
-      if (value.bounds) {
+      if (value.bounds && clamp) {
         const std::string lo = SqlWriter::NumberLiteral(value.bounds->lower);
         const std::string hi = SqlWriter::NumberLiteral(value.bounds->upper);
         columns += fmt::format(
@@ -753,6 +772,43 @@ class Rewriter {
     return sql;
   }
 
+  // ApproxBounds: a histogram of the column's non-NULL values over power-of-two bins (sign and
+  // exponent; sql_bounds.h), where every unit spreads a total weight of 2^16 over the bins of
+  // its own rows (weight floor(rows in bin * 2^16 / rows of the unit)), so that adding or
+  // removing one unit changes the whole histogram by at most 2^16 in L1, however many rows it
+  // has. The division is exact in doubles for fewer than 2^35 rows per unit (a quotient of at
+  // most 2^16 is then at least 2^-35 away from the next integer, beyond half an ulp).
+  std::string ApproxBoundsSql(std::size_t j) const {
+    const std::string v = fmt::format("rampart_v{}", j + 1);
+    const std::string smallest =
+        SqlWriter::NumberLiteral(std::ldexp(1.0, kApproxBoundsMinExponent));
+    const std::string exponent =
+        IntegerClamp(fmt::format("CAST(FLOOR(LN(ABS({})) / {}) AS BIGINT)", v,
+                                 SqlWriter::NumberLiteral(std::log(2.0))),
+                     kApproxBoundsMinExponent, kApproxBoundsMaxExponent);
+    const std::string magnitude_bin =
+        fmt::format("({} - ({}) + 1)", exponent, kApproxBoundsMinExponent);
+    std::string sql = "WITH " + SourceCte({j}, /*with_keys=*/false, /*clamp=*/false) + ",\n";
+    sql += fmt::format(
+        "rampart_binned AS (\n  SELECT rampart_unit, CASE WHEN {0} >= {1} THEN {2} WHEN {0} <= "
+        "-{1} "
+        "THEN -{2} ELSE 0 END AS rampart_bin\n  FROM rampart_source\n  WHERE {0} IS NOT NULL\n),\n",
+        v, smallest, magnitude_bin);
+    sql +=
+        "rampart_unit_bins AS (\n  SELECT rampart_unit, rampart_bin, COUNT(*) AS rampart_count\n  "
+        "FROM "
+        "rampart_binned\n  GROUP BY rampart_unit, rampart_bin\n),\n";
+    sql +=
+        "rampart_weighted AS (\n  SELECT rampart_bin, rampart_count, SUM(rampart_count) OVER "
+        "(PARTITION BY rampart_unit) AS rampart_unit_rows\n  FROM rampart_unit_bins\n)\n";
+    sql += fmt::format(
+        "SELECT rampart_bin, CAST(SUM(CAST(FLOOR(rampart_count * {} / rampart_unit_rows) AS "
+        "BIGINT)) "
+        "AS BIGINT) AS rampart_weight\nFROM rampart_weighted\nGROUP BY rampart_bin",
+        SqlWriter::NumberLiteral(static_cast<double>(kApproxBoundsUnitWeight)));
+    return sql;
+  }
+
   std::string HistogramSql(std::size_t j) const {
     const ValueColumn& value = query_.values[j];
     const std::string keys = KeyList();
@@ -802,6 +858,11 @@ class Rewriter {
 };
 
 }  // namespace
+
+bool BoundsPending(const BoundedQuery& query) {
+  return std::any_of(query.values.begin(), query.values.end(),
+                     [](const ValueColumn& value) { return value.approx_bounds && !value.bounds; });
+}
 
 BoundedQuery RewriteQuery(std::string_view sql, const SqlQueryOptions& options) {
   return Rewriter(sql, options).Run();

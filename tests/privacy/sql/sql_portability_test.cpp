@@ -42,6 +42,11 @@ TEST(SqlPortabilityTest, RewrittenSqlParsesUnderSparkTrinoAndBigQuery) {
     for (const auto& value : query.values) {
       if (value.needs_histogram) sqls.push_back(value.histogram_sql);
     }
+    // Without --bounds: the ApproxBounds queries.
+    options.bounds.clear();
+    for (const auto& value : RewriteQuery(shape.sql, options).values) {
+      if (!value.approx_bounds_sql.empty()) sqls.push_back(value.approx_bounds_sql);
+    }
     for (std::size_t i = 0; i < sqls.size(); ++i) {
       std::ofstream(dir / fmt::format("{}_{}.sql", shape.name, i)) << sqls[i];
       ++files;
