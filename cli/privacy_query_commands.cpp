@@ -41,6 +41,7 @@ struct QueryOptions {
   std::string dataset;
   std::vector<std::string> bounds;
   double approx_bounds_fraction = 0.1;
+  std::string partition_selection = "near-optimal";
   std::int64_t max_groups_per_unit = 1;
   std::int64_t max_rows_per_group = 1;
   std::string public_groups;
@@ -131,7 +132,10 @@ nlohmann::json BudgetSplitJson(const privacy::PrivacyPlan& plan) {
                      {"laplace_scale", s.laplace_scale * s.unit}});
   }
   if (plan.partition_selection.enabled) {
+    const bool laplace =
+        plan.partition_selection.strategy == privacy::PartitionSelectionStrategy::kLaplaceThreshold;
     split.push_back({{"statistic", "partition_selection"},
+                     {"strategy", laplace ? "laplace_threshold" : "near_optimal"},
                      {"epsilon", plan.partition_selection.epsilon},
                      {"delta", plan.partition_selection.delta},
                      {"laplace_scale", plan.partition_selection.laplace_scale},
@@ -269,10 +273,18 @@ int RunQuery(const QueryOptions& options, const Context& context) {
   if (!options.public_groups.empty()) {
     release_options.public_groups = ReadPublicGroups(options.public_groups);
   }
+  if (options.partition_selection != "near-optimal" && options.partition_selection != "laplace") {
+    throw InvalidArgumentError(
+        fmt::format("'{}': expected near-optimal or laplace", options.partition_selection),
+        {.field = "--partition-selection"});
+  }
   const privacy::PlanOptions plan_options = {
       .epsilon = options.epsilon,
       .delta = options.delta,
       .public_groups = release_options.public_groups.has_value(),
+      .partition_selection = options.partition_selection == "laplace"
+                                 ? privacy::PartitionSelectionStrategy::kLaplaceThreshold
+                                 : privacy::PartitionSelectionStrategy::kNearOptimal,
       .approx_bounds_fraction = options.approx_bounds_fraction};
   const privacy::PrivacyPlan plan = privacy::MakePrivacyPlan(query, plan_options);
   if (options.explain) {
@@ -371,6 +383,9 @@ void SetupPrivacyQueryCommands(CLI::App& privacy, Context& context) {
   query->add_option("--approx-bounds-fraction", options->approx_bounds_fraction,
                     "Share of epsilon spent finding the bounds of columns without --bounds "
                     "(ApproxBounds; default 0.1)");
+  query->add_option("--partition-selection", options->partition_selection,
+                    "Release rule for groups not in --public-groups: near-optimal (Desfontaines "
+                    "et al. 2022, default) or laplace (thresholded noisy unit count)");
   query->add_option("--max-groups-per-unit", options->max_groups_per_unit,
                     "L0 bound: groups one privacy unit may contribute to (default 1)");
   query->add_option("--max-rows-per-group", options->max_rows_per_group,

@@ -4,6 +4,7 @@
 
 #include <rampart/common/error.h>
 #include <rampart/privacy/exponential.h>
+#include <rampart/privacy/samplers.h>
 #include <rampart/privacy/sql_noise.h>
 
 namespace rampart::privacy {
@@ -68,6 +69,15 @@ double MechanismNoiseSource::AddSelectionNoise(std::int64_t units,
   const auto shift = static_cast<std::int64_t>(m - m0);
   const std::int64_t noisy = WithBits([&](auto& bits) { return mechanism.AddNoise(units, bits); });
   return static_cast<double>(internal::SaturatingAdd(noisy, -shift));
+}
+
+bool MechanismNoiseSource::Bernoulli(double probability) {
+  if (!(probability > 0.0)) return false;
+  if (probability >= 1.0) return true;
+  constexpr int kBits = 120;
+  const auto numerator = static_cast<UInt128>(std::floor(std::ldexp(probability, kBits)));
+  const UInt128 denominator = static_cast<UInt128>(1) << kBits;
+  return WithBits([&](auto& bits) { return SampleBernoulli(bits, numerator, denominator); });
 }
 
 std::size_t MechanismNoiseSource::SelectCandidate(std::span<const double> scores, double epsilon,

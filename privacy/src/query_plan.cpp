@@ -242,16 +242,50 @@ PrivacyPlan MakePrivacyPlan(const BoundedQuery& query, const PlanOptions& option
   if (selection) {
     auto& ps = plan.partition_selection;
     ps.enabled = true;
+    ps.strategy = options.partition_selection;
     ps.epsilon = share;
     ps.delta = delta;
     ps.l0 = l0;
     ps.laplace_scale = static_cast<double>(l0) / share;
     // Per-group delta so that the union over the L0 groups one unit can create stays <= delta.
     const double delta_group = -std::expm1(std::log1p(-delta) / static_cast<double>(l0));
+    ps.group_epsilon = share / static_cast<double>(l0);
+    ps.group_delta = delta_group;
     ps.threshold = 1.0 + ps.laplace_scale * std::log(1.0 / (2.0 * delta_group));
     plan.delta = delta;
   }
   return plan;
+}
+
+double PartitionKeepProbability(std::int64_t units, double epsilon, double delta) {
+  if (!(epsilon > 0.0) || !std::isfinite(epsilon) || !(delta > 0.0) || !(delta < 1.0)) {
+    throw InvalidArgumentError(
+        fmt::format("partition selection needs epsilon > 0 and delta in (0, 1), got {}, {}",
+                    epsilon, delta),
+        {.field = "delta"});
+  }
+  if (units <= 0) return 0.0;
+  // In logarithms, so that a huge epsilon (e^eps overflows) still gives pi(1) = delta, pi = 1
+  // beyond. log(e^x - 1), stable for every x > 0:
+  const auto log_expm1 = [](double x) {
+    return x > 1.0 ? x + std::log1p(-std::exp(-x)) : std::log(std::expm1(x));
+  };
+  const double l = log_expm1(epsilon);  // log(e^eps - 1)
+  // The first phase, pi(n) = e^eps pi(n-1) + delta, holds while pi(n-1) <= (1 - delta) /
+  // (e^eps + 1), i.e. for n <= n1 = 1 + floor(ln((e^eps + 2 delta - 1) / ((e^eps + 1) delta))
+  // / eps).
+  const double log_ratio =
+      std::log1p(2.0 * delta * std::exp(-l)) - std::log1p(2.0 * std::exp(-l)) - std::log(delta);
+  const double n1 = 1.0 + std::floor(log_ratio / epsilon);
+  const auto n = static_cast<double>(units);
+  // delta (e^(k eps) - 1) / (e^eps - 1)
+  const auto phase_one = [&](double k) {
+    return std::min(1.0, delta * std::exp(log_expm1(k * epsilon) - l));
+  };
+  if (n <= n1) return phase_one(n);
+  const double c = delta * std::exp(-l);
+  const double p = 1.0 + c - std::exp(-(n - n1) * epsilon) * (1.0 - phase_one(n1) + c);
+  return std::clamp(p, 0.0, 1.0);
 }
 
 const PlannedStatistic& FindStatistic(const PrivacyPlan& plan, SqlStatistic statistic,
@@ -331,11 +365,24 @@ std::string ExplainText(const BoundedQuery& query, const PrivacyPlan& plan) {
                           FormatSignificant(ps.laplace_scale, 6)});
   }
   text += FormatTextTable(table);
-  if (ps.enabled) {
+  if (ps.enabled && ps.strategy == PartitionSelectionStrategy::kLaplaceThreshold) {
     text += fmt::format(
         "\nA group is released only if its count of distinct units plus Laplace noise exceeds "
         "{}.\n",
         FormatSignificant(ps.threshold, 6));
+  } else if (ps.enabled) {
+    // The smallest group sizes released with probability >= 1/2 and with certainty.
+    std::int64_t half = 1;
+    while (PartitionKeepProbability(half, ps.group_epsilon, ps.group_delta) < 0.5) ++half;
+    std::int64_t sure = half;
+    while (PartitionKeepProbability(sure, ps.group_epsilon, ps.group_delta) < 1.0) ++sure;
+    text += fmt::format(
+        "\nNear-optimal partition selection (Desfontaines et al. 2022): a group with n distinct "
+        "units is released with probability pi(n) (epsilon {} and delta {} per group): "
+        "pi(1) = {}, pi(n) >= 1/2 from n = {}, pi(n) = 1 from n = {}.\n",
+        FormatSignificant(ps.group_epsilon, 6), FormatSignificant(ps.group_delta, 6),
+        FormatSignificant(PartitionKeepProbability(1, ps.group_epsilon, ps.group_delta), 6), half,
+        sure);
   } else {
     text += query.grouped ? "\nGroups are public: no partition selection.\n"
                           : "\nOne global group: no partition selection.\n";
@@ -424,12 +471,17 @@ std::string ExplainJson(const BoundedQuery& query, const PrivacyPlan& plan) {
   }
   doc["approx_bounds"] = std::move(approx);
   const auto& ps = plan.partition_selection;
-  doc["partition_selection"] = {{"enabled", ps.enabled},
-                                {"epsilon", ps.epsilon},
-                                {"delta", ps.delta},
-                                {"l0", ps.l0},
-                                {"laplace_scale", ps.laplace_scale},
-                                {"threshold", ps.threshold}};
+  doc["partition_selection"] = {
+      {"enabled", ps.enabled},
+      {"strategy", ps.strategy == PartitionSelectionStrategy::kNearOptimal ? "near_optimal"
+                                                                           : "laplace_threshold"},
+      {"group_epsilon", ps.group_epsilon},
+      {"group_delta", ps.group_delta},
+      {"epsilon", ps.epsilon},
+      {"delta", ps.delta},
+      {"l0", ps.l0},
+      {"laplace_scale", ps.laplace_scale},
+      {"threshold", ps.threshold}};
   return ToJsonText(doc);
 }
 

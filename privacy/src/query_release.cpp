@@ -387,10 +387,13 @@ ReleasedTable ReleaseQuery(const BoundedQuery& query, const PrivacyPlan& plan,
 
   GroupRelease release(query, plan, noise, options.confidence_level);
   for (const auto& group : groups) {
-    if (plan.partition_selection.enabled &&
-        !(noise.AddSelectionNoise(group.units, plan.partition_selection) >
-          plan.partition_selection.threshold)) {
-      continue;
+    const PartitionSelectionPlan& ps = plan.partition_selection;
+    if (ps.enabled) {
+      const bool keep = ps.strategy == PartitionSelectionStrategy::kLaplaceThreshold
+                            ? noise.AddSelectionNoise(group.units, ps) > ps.threshold
+                            : noise.Bernoulli(PartitionKeepProbability(
+                                  group.units, ps.group_epsilon, ps.group_delta));
+      if (!keep) continue;
     }
     release.NextGroup();
     std::vector<DbValue> row;

@@ -27,6 +27,7 @@ class ZeroNoise final : public NoiseSource {
   double AddSelectionNoise(std::int64_t units, const PartitionSelectionPlan& /*plan*/) override {
     return static_cast<double>(units);
   }
+  bool Bernoulli(double probability) override { return probability >= 0.5; }
   std::size_t SelectCandidate(std::span<const double> scores, double /*epsilon*/,
                               double /*sensitivity*/) override {
     return static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) -
@@ -56,6 +57,9 @@ class TestDiscreteLaplace final : public NoiseSource {
   double AddSelectionNoise(std::int64_t units, const PartitionSelectionPlan& plan) override {
     std::exponential_distribution<double> exponential(1.0 / plan.laplace_scale);
     return static_cast<double>(units) + exponential(engine_) - exponential(engine_);
+  }
+  bool Bernoulli(double probability) override {
+    return std::bernoulli_distribution(probability)(engine_);
   }
   std::size_t SelectCandidate(std::span<const double> scores, double epsilon,
                               double sensitivity) override {
@@ -182,7 +186,10 @@ TEST(SqlReleaseTest, PartitionSelectionDropsGroupsBelowTheThreshold) {
   const auto query = HandQuery();
   // 5 shares (rows, sum, values, normalized sum, selection): b = L0 / 0.2 = 5, threshold =
   // 1 + 5 ln(1 / (2e-6)) = 66.61: "a" (40 units) goes, "b" (400) stays.
-  const auto plan = MakePrivacyPlan(query, {.epsilon = 1.0, .delta = 1e-6});
+  const auto plan = MakePrivacyPlan(
+      query, {.epsilon = 1.0,
+              .delta = 1e-6,
+              .partition_selection = PartitionSelectionStrategy::kLaplaceThreshold});
   ASSERT_NEAR(plan.partition_selection.threshold, 66.612, 0.001);
   ZeroNoise noise;
   const auto table = ReleaseQuery(query, plan, HandAggregates(query), noise);

@@ -80,23 +80,49 @@ struct ApproxBoundsStep {
   std::int64_t threshold = 0;        // in steps: keep a bin iff noisy weight >= threshold
 };
 
-// Laplace thresholding on the count of distinct units (Korolova et al., WWW 2009; Google's
-// LaplacePartitionSelection): keep a group iff units + Lap(b) > threshold, b = L0 / epsilon,
-// threshold = 1 + b ln(1 / (2 delta_p)), delta_p = 1 - (1 - delta)^(1 / L0).
+enum class PartitionSelectionStrategy {
+  // Desfontaines, Voss, Gipson, Mandayam, "Differentially private partition selection", PoPETs
+  // 2022: keep a group with n distinct units with probability pi(n), the largest probabilities
+  // that (epsilon_g, delta_g)-DP allows (PartitionKeepProbability); the default.
+  kNearOptimal,
+  // Laplace thresholding on the count of distinct units (Korolova et al., WWW 2009; Google's
+  // LaplacePartitionSelection): keep a group iff units + Lap(b) > threshold.
+  kLaplaceThreshold,
+};
+
+// Partition selection for groups whose keys are not public. A unit is in at most L0 groups and
+// each group's decision is (epsilon_g, delta_g)-DP with epsilon_g = epsilon / L0 and
+// delta_g = 1 - (1 - delta)^(1 / L0), so the whole selection is (epsilon, delta)-DP (basic
+// composition over the L0 groups one unit can change).
+//   near-optimal: keep with probability pi(units) (PartitionKeepProbability)
+//   Laplace:      keep iff units + Lap(b) > threshold, b = L0 / epsilon,
+//                 threshold = 1 + b ln(1 / (2 delta_g))
 struct PartitionSelectionPlan {
   bool enabled = false;
+  PartitionSelectionStrategy strategy = PartitionSelectionStrategy::kNearOptimal;
   double epsilon = 0.0;
   double delta = 0.0;
   std::int64_t l0 = 1;
+  double group_epsilon = 0.0;  // epsilon / L0
+  double group_delta = 0.0;    // 1 - (1 - delta)^(1 / L0)
   double laplace_scale = 0.0;
   double threshold = 0.0;
 };
+
+// The optimal probability of releasing a group with `units` distinct units under
+// (epsilon, delta)-DP for one group per unit (Desfontaines et al. 2022, Theorem 1): pi(0) = 0,
+// pi(n) = min(e^eps pi(n-1) + delta, 1 - e^-eps (1 - pi(n-1) - delta), 1). Closed form: with
+// n1 = 1 + floor(ln((e^eps + 2 delta - 1) / ((e^eps + 1) delta)) / eps),
+//   pi(n) = delta (e^(n eps) - 1) / (e^eps - 1)                                   for n <= n1,
+//   pi(n) = min(1, 1 + c - e^(-(n - n1) eps) (1 - pi(n1) + c)), c = delta / (e^eps - 1), beyond.
+[[nodiscard]] double PartitionKeepProbability(std::int64_t units, double epsilon, double delta);
 
 struct PlanOptions {
   double epsilon = 1.0;
   double delta = 0.0;
   // True when the group keys come from a public list (--public-groups): no partition selection.
   bool public_groups = false;
+  PartitionSelectionStrategy partition_selection = PartitionSelectionStrategy::kNearOptimal;
   // Share of epsilon spent on ApproxBounds when some value column has no bounds (split evenly
   // over those columns), and the probability that noise alone widens a column's bounds.
   double approx_bounds_fraction = 0.1;

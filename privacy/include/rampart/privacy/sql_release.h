@@ -62,6 +62,8 @@ class NoiseSource {
   // `units` plus Laplace noise of scale selection.laplace_scale, for partition selection.
   [[nodiscard]] virtual double AddSelectionNoise(std::int64_t units,
                                                  const PartitionSelectionPlan& selection) = 0;
+  // True with probability `probability` (near-optimal partition selection).
+  [[nodiscard]] virtual bool Bernoulli(double probability) = 0;
   // An index chosen by the exponential mechanism: P(i) proportional to
   // exp(epsilon scores[i] / (2 sensitivity)) (quantiles).
   [[nodiscard]] virtual std::size_t SelectCandidate(std::span<const double> scores, double epsilon,
