@@ -83,11 +83,14 @@ BoundedAggregates ExecuteBoundedQuery(Database& db, const BoundedQuery& query) {
   const QueryResult rows = db.Query(query.sql);
   std::vector<std::size_t> n_index(query.values.size());
   std::vector<std::size_t> s_index(query.values.size());
+  std::vector<std::size_t> m_index(query.values.size());
   std::vector<std::size_t> q_index(query.values.size());
   for (std::size_t j = 0; j < query.values.size(); ++j) {
     n_index[j] = ColumnIndex(rows.columns, fmt::format("rampart_n{}", j + 1));
-    if (query.values[j].bounds)
+    if (query.values[j].bounds) {
       s_index[j] = ColumnIndex(rows.columns, fmt::format("rampart_s{}", j + 1));
+      m_index[j] = ColumnIndex(rows.columns, fmt::format("rampart_m{}", j + 1));
+    }
     if (query.values[j].needs_squares) {
       q_index[j] = ColumnIndex(rows.columns, fmt::format("rampart_q{}", j + 1));
     }
@@ -102,11 +105,15 @@ BoundedAggregates ExecuteBoundedQuery(Database& db, const BoundedQuery& query) {
     group.rows = AsInteger(row[rows_index], "rampart_rows");
     group.value_counts.resize(query.values.size());
     group.sums.resize(query.values.size());
+    group.normalized_sums.resize(query.values.size());
     group.square_sums.resize(query.values.size());
     group.histograms.resize(query.values.size());
     for (std::size_t j = 0; j < query.values.size(); ++j) {
       group.value_counts[j] = AsInteger(row[n_index[j]], "rampart_n");
-      if (query.values[j].bounds) group.sums[j] = AsInteger(row[s_index[j]], "rampart_s");
+      if (query.values[j].bounds) {
+        group.sums[j] = AsInteger(row[s_index[j]], "rampart_s");
+        group.normalized_sums[j] = AsInteger(row[m_index[j]], "rampart_m");
+      }
       if (query.values[j].needs_squares) {
         group.square_sums[j] = AsInteger(row[q_index[j]], "rampart_q");
       }
@@ -168,18 +175,9 @@ class GroupRelease {
       case SqlStatistic::kSum:
         exact = group.sums[j];
         break;
-      case SqlStatistic::kNormalizedSum: {
-        const ValueColumn& value = query_.values[j];
-        std::int64_t twice = 0;
-        std::int64_t offset = 0;
-        if (__builtin_mul_overflow(group.sums[j], 2, &twice) ||
-            __builtin_mul_overflow(value.fixed_lower + value.fixed_upper, group.value_counts[j],
-                                   &offset) ||
-            __builtin_sub_overflow(twice, offset, &exact)) {
-          throw InternalError("normalized sum overflows 64 bits");
-        }
+      case SqlStatistic::kNormalizedSum:
+        exact = group.normalized_sums.at(j);
         break;
-      }
       case SqlStatistic::kNormalizedSquares:
         exact = group.square_sums[j];
         break;
@@ -372,6 +370,7 @@ ReleasedTable ReleaseQuery(const BoundedQuery& query, const PrivacyPlan& plan,
       for (const auto& part : key) empty.key.emplace_back(part);
       empty.value_counts.assign(query.values.size(), 0);
       empty.sums.assign(query.values.size(), 0);
+      empty.normalized_sums.assign(query.values.size(), 0);
       empty.square_sums.assign(query.values.size(), 0);
       empty.histograms.resize(query.values.size());
       for (std::size_t j = 0; j < query.values.size(); ++j) {

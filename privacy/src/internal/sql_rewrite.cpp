@@ -702,16 +702,38 @@ class Rewriter {
                        lo, hi);
   }
 
+  // A per-(unit, group) total scaled down to C rows when the unit has n > C rows there: the
+  // unit's own average times C, rounded down and clamped as an integer to [lo, hi], so that the
+  // contribution stays in the box C sampled rows would span whatever the engine's rounding.
+  static std::string ScaledToC(const std::string& total, const std::string& n, std::int64_t c,
+                               std::int64_t lo, std::int64_t hi) {
+    return fmt::format(
+        "CASE WHEN {1} > {2} THEN {3} ELSE {0} END", total, n, c,
+        IntegerClamp(fmt::format("CAST(FLOOR(CAST({} AS DOUBLE PRECISION) * {} / {}) AS BIGINT)",
+                                 total, c, n),
+                     lo, hi));
+  }
+
+  // Contribution bounding without sorting the rows (docs/privacy-sql.md): one hash aggregation
+  // per (unit, group) gives the unit's row count, value count, fixed-point sum, normalized sum
+  // and sum of squares there; L-infinity is bounded by clamping those per-(unit, group) totals
+  // to what C rows could contribute (counts to C, totals scaled to C rows when n > C), and L0 by
+  // a random ROW_NUMBER over the much smaller (unit, group) table (skipped for a global query,
+  // where every unit has exactly one group).
   std::string AggregateSql() const {
     const std::string keys = KeyList();
     const std::string partition = "rampart_unit" + (keys.empty() ? "" : ", " + keys);
+    const std::int64_t c = options_.max_rows_per_group;
     std::vector<std::size_t> all(query_.values.size());
     for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
 
-    // rampart_rows: fixed-point integers and the random rank of each row within (unit, group).
-    std::string row_columns = "rampart_unit";
-    if (!keys.empty()) row_columns += ", " + keys;
-    std::string group_columns = row_columns + ", COUNT(*) AS rampart_rows";
+    std::string fixed_columns = partition;  // rampart_fixed: fixed-point integers per row
+    std::string group_columns = partition + ", COUNT(*) AS rampart_rows";
+    std::string clamped_columns =
+        partition + fmt::format(
+                        ", CASE WHEN rampart_rows > {0} THEN {0} ELSE rampart_rows END AS "
+                        "rampart_rows",
+                        c);
     std::string bounded_columns = WithComma(keys) + "rampart_rows";
     std::string final_columns =
         WithComma(keys) +
@@ -719,56 +741,80 @@ class Rewriter {
     for (std::size_t j = 0; j < query_.values.size(); ++j) {
       const ValueColumn& value = query_.values[j];
       const std::size_t n = j + 1;
+      const std::string count = fmt::format("rampart_n{}", n);
+      const std::string clamped_count =
+          fmt::format(", CASE WHEN {0} > {1} THEN {1} ELSE {0} END AS {0}", count, c);
+      bounded_columns += ", " + count;
+      final_columns += fmt::format(", CAST(SUM({0}) AS BIGINT) AS {0}", count);
       if (!value.bounds) {
-        row_columns += fmt::format(", rampart_v{}", n);
-        group_columns += fmt::format(", COUNT(rampart_v{0}) AS rampart_n{0}", n);
-        bounded_columns += fmt::format(", rampart_n{}", n);
-        final_columns += fmt::format(", CAST(SUM(rampart_n{0}) AS BIGINT) AS rampart_n{0}", n);
+        fixed_columns += fmt::format(", rampart_v{}", n);
+        group_columns += fmt::format(", COUNT(rampart_v{}) AS {}", n, count);
+        clamped_columns += clamped_count;
         continue;
       }
       const std::string scale = SqlWriter::NumberLiteral(std::ldexp(1.0, value.scale_exponent));
-      row_columns += fmt::format(
+      fixed_columns += fmt::format(
           ", CAST(FLOOR(rampart_v{0} * {1} + 0.5) AS BIGINT) AS rampart_x{0}", n, scale);
-      group_columns += fmt::format(
-          ", COUNT(rampart_x{0}) AS rampart_n{0}, SUM({1}) AS rampart_s{0}", n,
+      // Per (unit, group): count, sum of integer-clamped x, normalized sum 2 S - (lo + hi) n.
+      const std::string sum = fmt::format(
+          "SUM({})",
           IntegerClamp(fmt::format("rampart_x{}", n), value.fixed_lower, value.fixed_upper));
-      bounded_columns += fmt::format(", rampart_n{0}, rampart_s{0}", n);
+      group_columns +=
+          fmt::format(", COUNT(rampart_x{0}) AS {1}, {2} AS rampart_s{0}", n, count, sum);
+      clamped_columns += clamped_count;
+      clamped_columns += fmt::format(", {} AS rampart_s{}",
+                                     ScaledToC(fmt::format("rampart_s{}", n), count, c,
+                                               c * value.fixed_lower, c * value.fixed_upper),
+                                     n);
+      const std::int64_t range = value.fixed_upper - value.fixed_lower;
+      clamped_columns +=
+          fmt::format(", {} AS rampart_m{}",
+                      ScaledToC(fmt::format("(2 * rampart_s{} - ({}) * {})", n,
+                                            value.fixed_lower + value.fixed_upper, count),
+                                count, c, -c * range, c * range),
+                      n);
+      bounded_columns += fmt::format(", rampart_s{0}, rampart_m{0}", n);
       final_columns += fmt::format(
-          ", CAST(SUM(rampart_n{0}) AS BIGINT) AS rampart_n{0}, CAST(SUM(rampart_s{0}) AS BIGINT) "
-          "AS rampart_s{0}",
+          ", CAST(SUM(rampart_s{0}) AS BIGINT) AS rampart_s{0}, CAST(SUM(rampart_m{0}) AS BIGINT) "
+          "AS rampart_m{0}",
           n);
       if (value.needs_squares) {
         const std::string mid =
             SqlWriter::NumberLiteral((value.bounds->lower + value.bounds->upper) / 2.0);
         const std::string square_scale =
             SqlWriter::NumberLiteral(std::ldexp(1.0, value.square_scale_exponent));
-        row_columns += fmt::format(
+        fixed_columns += fmt::format(
             ", CAST(FLOOR((rampart_v{0} - {1}) * (rampart_v{0} - {1}) * {2} + 0.5) AS BIGINT) AS "
             "rampart_y{0}",
             n, mid, square_scale);
         group_columns +=
             fmt::format(", SUM({1}) AS rampart_q{0}", n,
                         IntegerClamp(fmt::format("rampart_y{}", n), 0, value.fixed_square_upper));
+        clamped_columns += fmt::format(
+            ", {} AS rampart_q{}",
+            ScaledToC(fmt::format("rampart_q{}", n), count, c, 0, c * value.fixed_square_upper), n);
         bounded_columns += fmt::format(", rampart_q{}", n);
         final_columns += fmt::format(", CAST(SUM(rampart_q{0}) AS BIGINT) AS rampart_q{0}", n);
       }
     }
     std::string sql = "WITH " + SourceCte(all) + ",\n";
     sql += fmt::format(
-        "rampart_rows AS (\n  SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY RANDOM()) AS "
-        "rampart_row_rank\n  FROM rampart_source\n),\n",
-        row_columns, partition);
+        "rampart_unit_groups AS (\n  SELECT {}\n  FROM (SELECT {} FROM rampart_source) AS "
+        "rampart_fixed\n  GROUP BY {}\n),\n",
+        group_columns, fixed_columns, partition);
+    sql += fmt::format("rampart_clamped AS (\n  SELECT {}\n  FROM rampart_unit_groups\n)",
+                       clamped_columns);
+    if (keys.empty()) {
+      sql += fmt::format("\nSELECT {}\nFROM rampart_clamped", final_columns);
+      return sql;
+    }
     sql += fmt::format(
-        "rampart_unit_groups AS (\n  SELECT {}\n  FROM rampart_rows\n  WHERE rampart_row_rank <= "
-        "{}\n  GROUP BY {}\n),\n",
-        group_columns, options_.max_rows_per_group, partition);
-    sql += fmt::format(
-        "rampart_bounded AS (\n  SELECT {}, ROW_NUMBER() OVER (PARTITION BY rampart_unit ORDER BY "
-        "RANDOM()) AS rampart_group_rank\n  FROM rampart_unit_groups\n)\n",
+        ",\nrampart_bounded AS (\n  SELECT {}, ROW_NUMBER() OVER (PARTITION BY rampart_unit ORDER "
+        "BY RANDOM()) AS rampart_group_rank\n  FROM rampart_clamped\n)\n",
         bounded_columns);
     sql += fmt::format("SELECT {}\nFROM rampart_bounded\nWHERE rampart_group_rank <= {}",
                        final_columns, options_.max_groups_per_unit);
-    if (!keys.empty()) sql += "\nGROUP BY " + keys;
+    sql += "\nGROUP BY " + keys;
     return sql;
   }
 

@@ -63,7 +63,10 @@ for path in files:
     for dialect in ('spark', 'trino', 'bigquery'):
         try:
             tree = sqlglot.parse_one(text, read=dialect)
-            assert tree is not None and tree.find(sqlglot.exp.Window) is not None
+            assert tree is not None
+            # Grouped queries bound L0 with a window; global ones need none.
+            if 'rampart_key1' in text or 'rampart_bin' in text:
+                assert tree.find(sqlglot.exp.Window) is not None
         except Exception as error:
             failures += 1
             print(f'{path} [{dialect}]: {error}')

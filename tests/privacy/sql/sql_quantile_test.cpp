@@ -119,6 +119,7 @@ TEST(SqlQuantileTest, AccurateOnAKnownDistribution) {
   group.rows = 5000;
   group.value_counts = {5000};
   group.sums = {0};
+  group.normalized_sums = {0};
   group.square_sums = {0};
   group.histograms = {std::vector<std::int64_t>(1024)};
   for (const double v : values) ++group.histograms[0][static_cast<std::size_t>(v / 100.0 * 1024)];

@@ -174,7 +174,8 @@ BoundedAggregates HandAggregates(const BoundedQuery& query) {
     group.units = units;
     group.rows = 2 * units;
     group.value_counts = {2 * units};
-    group.sums = {2 * units * 3 * scale};  // every value 3.0
+    group.sums = {2 * units * 3 * scale};                        // every value 3.0
+    group.normalized_sums = {2 * units * (2 * 3 - 10) * scale};  // 2x - (lo + hi)
     group.square_sums = {0};
     group.histograms = {{}};
     aggregates.groups.push_back(std::move(group));

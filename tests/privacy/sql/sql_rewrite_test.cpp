@@ -63,9 +63,11 @@ TEST(SqlRewriteTest, GeneratesTheBoundingClauses) {
   EXPECT_THAT(sql, HasSubstr("WHERE (amount > -3) AND person_id IS NOT NULL"));
   EXPECT_THAT(sql, HasSubstr("CASE WHEN amount < 0.0 THEN 0.0 WHEN amount > 100.0 THEN 100.0 ELSE "
                              "amount END AS rampart_v1"));
-  EXPECT_THAT(sql, HasSubstr("ROW_NUMBER() OVER (PARTITION BY rampart_unit, rampart_key1 ORDER BY "
-                             "RANDOM()) AS rampart_row_rank"));
-  EXPECT_THAT(sql, HasSubstr("WHERE rampart_row_rank <= 7"));
+  // L-infinity: one hash aggregation per (unit, group), then per-(unit, group) clamping to C = 7.
+  EXPECT_THAT(sql, HasSubstr("GROUP BY rampart_unit, rampart_key1"));
+  EXPECT_THAT(sql, HasSubstr("CASE WHEN rampart_rows > 7 THEN 7 ELSE rampart_rows END"));
+  EXPECT_THAT(sql, HasSubstr("CASE WHEN rampart_n1 > 7 THEN"));
+  EXPECT_THAT(sql, Not(HasSubstr("rampart_row_rank")));
   EXPECT_THAT(sql, HasSubstr("ROW_NUMBER() OVER (PARTITION BY rampart_unit ORDER BY RANDOM()) AS "
                              "rampart_group_rank"));
   EXPECT_THAT(sql, HasSubstr("WHERE rampart_group_rank <= 3"));

@@ -111,8 +111,8 @@ struct OrderKey {
 
 // The rewritten query. `sql` returns one row per group with the columns
 //   rampart_key1..rampart_keyM, rampart_units, rampart_rows,
-//   and per value column j (1-based): rampart_n<j>, rampart_s<j>, rampart_q<j> (q only when
-//   needs_squares),
+//   and per value column j (1-based): rampart_n<j>, rampart_s<j> and rampart_m<j> (sum and
+//   normalized sum, only with bounds), rampart_q<j> (only when needs_squares),
 // every aggregate an exact integer after contribution bounding. ORDER BY and LIMIT of the user
 // query are not in the SQL: they apply to the released (noisy) rows.
 struct BoundedQuery {

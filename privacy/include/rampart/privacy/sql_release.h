@@ -34,9 +34,12 @@ struct BoundedGroup {
   std::int64_t units = 0;    // distinct privacy units
   std::int64_t rows = 0;     // bounded rows
   // Per BoundedQuery::values entry: non-NULL values, fixed-point sum (units 2^-scale_exponent),
-  // fixed-point sum of (v - mid)^2 (units 2^-square_scale_exponent), histogram bin counts.
+  // normalized sum of 2x - (lo + hi) (same units; each unit's share computed and bounded per
+  // (unit, group) in the SQL), fixed-point sum of (v - mid)^2 (units 2^-square_scale_exponent),
+  // histogram bin counts.
   std::vector<std::int64_t> value_counts;
   std::vector<std::int64_t> sums;
+  std::vector<std::int64_t> normalized_sums;
   std::vector<std::int64_t> square_sums;
   std::vector<std::vector<std::int64_t>> histograms;
 };
