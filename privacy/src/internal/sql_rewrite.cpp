@@ -727,7 +727,9 @@ class Rewriter {
     std::vector<std::size_t> all(query_.values.size());
     for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
 
-    std::string fixed_columns = partition;  // rampart_fixed: fixed-point integers per row
+    // rampart_fixed: fixed-point integers per row. They fit 32 bits (|x| <= 2^30 after clamping),
+    // so engines sum them with a 64-bit accumulator (PostgreSQL's SUM(bigint) would use numeric).
+    std::string fixed_columns = partition;
     std::string group_columns = partition + ", COUNT(*) AS rampart_rows";
     std::string clamped_columns =
         partition + fmt::format(
@@ -754,7 +756,7 @@ class Rewriter {
       }
       const std::string scale = SqlWriter::NumberLiteral(std::ldexp(1.0, value.scale_exponent));
       fixed_columns += fmt::format(
-          ", CAST(FLOOR(rampart_v{0} * {1} + 0.5) AS BIGINT) AS rampart_x{0}", n, scale);
+          ", CAST(FLOOR(rampart_v{0} * {1} + 0.5) AS INTEGER) AS rampart_x{0}", n, scale);
       // Per (unit, group): count, sum of integer-clamped x, normalized sum 2 S - (lo + hi) n.
       const std::string sum = fmt::format(
           "SUM({})",
@@ -784,7 +786,7 @@ class Rewriter {
         const std::string square_scale =
             SqlWriter::NumberLiteral(std::ldexp(1.0, value.square_scale_exponent));
         fixed_columns += fmt::format(
-            ", CAST(FLOOR((rampart_v{0} - {1}) * (rampart_v{0} - {1}) * {2} + 0.5) AS BIGINT) AS "
+            ", CAST(FLOOR((rampart_v{0} - {1}) * (rampart_v{0} - {1}) * {2} + 0.5) AS INTEGER) AS "
             "rampart_y{0}",
             n, mid, square_scale);
         group_columns +=

@@ -73,7 +73,7 @@ TEST(SqlRewriteTest, GeneratesTheBoundingClauses) {
   EXPECT_THAT(sql, HasSubstr("WHERE rampart_group_rank <= 3"));
   // 100 * 2^23 = 838860800 <= 2^30 < 100 * 2^24.
   EXPECT_EQ(query.values[0].scale_exponent, 23);
-  EXPECT_THAT(sql, HasSubstr("CAST(FLOOR(rampart_v1 * 8388608.0 + 0.5) AS BIGINT)"));
+  EXPECT_THAT(sql, HasSubstr("CAST(FLOOR(rampart_v1 * 8388608.0 + 0.5) AS INTEGER)"));
   EXPECT_THAT(sql, HasSubstr("WHEN rampart_x1 > 838860800 THEN 838860800"));
   // Squares: ((100 - 0) / 2)^2 = 2500, 2500 * 2^18 = 655360000 <= 2^30.
   EXPECT_EQ(query.values[0].square_scale_exponent, 18);
