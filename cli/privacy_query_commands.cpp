@@ -21,6 +21,7 @@
 #include <rampart/common/report.h>
 #include <rampart/privacy/events.h>
 #include <rampart/privacy/ledger.h>
+#include <rampart/privacy/sql_bounds.h>
 #include <rampart/privacy/sql_noise.h>
 #include <rampart/privacy/sql_plan.h>
 #include <rampart/privacy/sql_query.h>
@@ -39,6 +40,8 @@ struct QueryOptions {
   std::string ledger;
   std::string dataset;
   std::vector<std::string> bounds;
+  double approx_bounds_fraction = 0.1;
+  std::string partition_selection = "near-optimal";
   std::int64_t max_groups_per_unit = 1;
   std::int64_t max_rows_per_group = 1;
   std::string public_groups;
@@ -113,6 +116,14 @@ nlohmann::json CellJson(const DbValue& value) {
 
 nlohmann::json BudgetSplitJson(const privacy::PrivacyPlan& plan) {
   nlohmann::json split = nlohmann::json::array();
+  for (const privacy::ApproxBoundsStep& step : plan.approx_bounds) {
+    split.push_back({{"statistic", step.statistic.label},
+                     {"epsilon", step.statistic.epsilon},
+                     {"delta", 0.0},
+                     {"l1_sensitivity", 1.0},
+                     {"laplace_scale", step.statistic.laplace_scale * step.statistic.unit},
+                     {"threshold", static_cast<double>(step.threshold) * step.statistic.unit}});
+  }
   for (const privacy::PlannedStatistic& s : plan.statistics) {
     split.push_back({{"statistic", s.label},
                      {"epsilon", s.epsilon},
@@ -121,7 +132,10 @@ nlohmann::json BudgetSplitJson(const privacy::PrivacyPlan& plan) {
                      {"laplace_scale", s.laplace_scale * s.unit}});
   }
   if (plan.partition_selection.enabled) {
+    const bool laplace =
+        plan.partition_selection.strategy == privacy::PartitionSelectionStrategy::kLaplaceThreshold;
     split.push_back({{"statistic", "partition_selection"},
+                     {"strategy", laplace ? "laplace_threshold" : "near_optimal"},
                      {"epsilon", plan.partition_selection.epsilon},
                      {"delta", plan.partition_selection.delta},
                      {"laplace_scale", plan.partition_selection.laplace_scale},
@@ -130,7 +144,22 @@ nlohmann::json BudgetSplitJson(const privacy::PrivacyPlan& plan) {
   return split;
 }
 
-std::string FormatJson(const privacy::ReleasedTable& table, const privacy::PrivacyPlan& plan) {
+// The bounds ApproxBounds found, one line each (table output).
+std::string FoundBoundsText(const std::vector<privacy::FoundBounds>& found,
+                            const privacy::PrivacyPlan& plan) {
+  std::string text;
+  for (std::size_t i = 0; i < found.size() && i < plan.approx_bounds.size(); ++i) {
+    if (!found[i].bounds) continue;
+    text += fmt::format(
+        "bounds of {} found privately (ApproxBounds, epsilon {}): [{}, {}]\n", found[i].label,
+        FormatSignificant(plan.approx_bounds[i].statistic.epsilon, 6),
+        FormatSignificant(found[i].bounds->lower, 6), FormatSignificant(found[i].bounds->upper, 6));
+  }
+  return text;
+}
+
+std::string FormatJson(const privacy::ReleasedTable& table, const privacy::PrivacyPlan& plan,
+                       const std::vector<privacy::FoundBounds>& found) {
   nlohmann::json doc = NewJsonDocument();
   doc["columns"] = table.columns;
   nlohmann::json rows = nlohmann::json::array();
@@ -152,6 +181,15 @@ std::string FormatJson(const privacy::ReleasedTable& table, const privacy::Priva
   doc["epsilon_spent"] = table.epsilon_spent;
   doc["delta_spent"] = table.delta_spent;
   doc["budget_split"] = BudgetSplitJson(plan);
+  nlohmann::json approx = nlohmann::json::array();
+  for (std::size_t i = 0; i < found.size() && i < plan.approx_bounds.size(); ++i) {
+    if (!found[i].bounds) continue;
+    approx.push_back({{"column", found[i].label},
+                      {"lower", found[i].bounds->lower},
+                      {"upper", found[i].bounds->upper},
+                      {"epsilon", plan.approx_bounds[i].statistic.epsilon}});
+  }
+  doc["approx_bounds"] = std::move(approx);
   return ToJsonText(doc);
 }
 
@@ -235,10 +273,20 @@ int RunQuery(const QueryOptions& options, const Context& context) {
   if (!options.public_groups.empty()) {
     release_options.public_groups = ReadPublicGroups(options.public_groups);
   }
-  const privacy::PrivacyPlan plan =
-      privacy::MakePrivacyPlan(query, {.epsilon = options.epsilon,
-                                       .delta = options.delta,
-                                       .public_groups = release_options.public_groups.has_value()});
+  if (options.partition_selection != "near-optimal" && options.partition_selection != "laplace") {
+    throw InvalidArgumentError(
+        fmt::format("'{}': expected near-optimal or laplace", options.partition_selection),
+        {.field = "--partition-selection"});
+  }
+  const privacy::PlanOptions plan_options = {
+      .epsilon = options.epsilon,
+      .delta = options.delta,
+      .public_groups = release_options.public_groups.has_value(),
+      .partition_selection = options.partition_selection == "laplace"
+                                 ? privacy::PartitionSelectionStrategy::kLaplaceThreshold
+                                 : privacy::PartitionSelectionStrategy::kNearOptimal,
+      .approx_bounds_fraction = options.approx_bounds_fraction};
+  const privacy::PrivacyPlan plan = privacy::MakePrivacyPlan(query, plan_options);
   if (options.explain) {
     context.EmitResult(options.output, options.output.format == "json"
                                            ? privacy::ExplainJson(query, plan)
@@ -259,25 +307,50 @@ int RunQuery(const QueryOptions& options, const Context& context) {
     charge = ledger->Reserve(options.dataset, event, privacy::EventFingerprint(event),
                              fmt::format("privacy query: {}", options.sql));
   }
-  privacy::BoundedAggregates bounded;
-  try {
-    bounded = privacy::ExecuteBoundedQuery(*db, query);
-  } catch (...) {
-    if (ledger) ledger->Cancel(charge);
-    throw;
-  }
-  if (ledger) ledger->Commit(charge);
   std::unique_ptr<privacy::MechanismNoiseSource> noise =
       options.seed ? std::make_unique<privacy::MechanismNoiseSource>(*options.seed)
                    : std::make_unique<privacy::MechanismNoiseSource>();
+  privacy::BoundedQuery final_query = query;
+  privacy::PrivacyPlan final_plan = plan;
+  std::vector<privacy::FoundBounds> found;
+  // Once ApproxBounds has drawn noise on the data (even when it finds no bounds, which is itself
+  // an outcome of the mechanism), the charge is spent; before that it can be cancelled.
+  bool searched = false;
+  privacy::BoundedAggregates bounded;
+  try {
+    if (privacy::BoundsPending(query)) {
+      try {
+        found = privacy::FindApproxBounds(*db, query, plan, *noise);
+      } catch (const InputError&) {
+        searched = true;
+        throw;
+      }
+      searched = true;
+      final_query = privacy::WithFoundBounds(query, found);
+      final_plan = privacy::MakePrivacyPlan(final_query, plan_options);
+    }
+    bounded = privacy::ExecuteBoundedQuery(*db, final_query);
+  } catch (...) {
+    if (ledger) {
+      if (searched) {
+        ledger->Commit(charge);
+      } else {
+        ledger->Cancel(charge);
+      }
+    }
+    throw;
+  }
+  if (ledger) ledger->Commit(charge);
   const privacy::ReleasedTable table =
-      privacy::ReleaseQuery(query, plan, bounded, *noise, release_options);
+      privacy::ReleaseQuery(final_query, final_plan, bounded, *noise, release_options);
   if (options.output.format == "json") {
-    context.EmitResult(options.output, FormatJson(table, plan));
+    context.EmitResult(options.output, FormatJson(table, final_plan, found));
   } else if (options.output.format == "csv") {
+    const std::string note = FoundBoundsText(found, final_plan);
+    if (!note.empty()) context.Warn(note.substr(0, note.size() - 1));
     context.EmitResult(options.output, FormatCsv(table));
   } else {
-    context.EmitResult(options.output, FormatTable(table));
+    context.EmitResult(options.output, FormatTable(table) + FoundBoundsText(found, final_plan));
   }
   return 0;
 }
@@ -307,6 +380,12 @@ void SetupPrivacyQueryCommands(CLI::App& privacy, Context& context) {
   query->add_option("--ledger", options->ledger, "Budget ledger: SQLite file or postgresql://...");
   query->add_option("--dataset", options->dataset, "Dataset name in the ledger");
   query->add_option("--bounds", options->bounds, "Clamping bounds COL=LO:HI (repeatable)");
+  query->add_option("--approx-bounds-fraction", options->approx_bounds_fraction,
+                    "Share of epsilon spent finding the bounds of columns without --bounds "
+                    "(ApproxBounds; default 0.1)");
+  query->add_option("--partition-selection", options->partition_selection,
+                    "Release rule for groups not in --public-groups: near-optimal (Desfontaines "
+                    "et al. 2022, default) or laplace (thresholded noisy unit count)");
   query->add_option("--max-groups-per-unit", options->max_groups_per_unit,
                     "L0 bound: groups one privacy unit may contribute to (default 1)");
   query->add_option("--max-rows-per-group", options->max_rows_per_group,

@@ -3,6 +3,8 @@
 #include <vector>
 
 #include <rampart/common/error.h>
+#include <rampart/privacy/exponential.h>
+#include <rampart/privacy/samplers.h>
 #include <rampart/privacy/sql_noise.h>
 
 namespace rampart::privacy {
@@ -69,14 +71,39 @@ double MechanismNoiseSource::AddSelectionNoise(std::int64_t units,
   return static_cast<double>(internal::SaturatingAdd(noisy, -shift));
 }
 
+bool MechanismNoiseSource::Bernoulli(double probability) {
+  if (!(probability > 0.0)) return false;
+  if (probability >= 1.0) return true;
+  constexpr int kBits = 120;
+  const auto numerator = static_cast<UInt128>(std::floor(std::ldexp(probability, kBits)));
+  const UInt128 denominator = static_cast<UInt128>(1) << kBits;
+  return WithBits([&](auto& bits) { return SampleBernoulli(bits, numerator, denominator); });
+}
+
+std::size_t MechanismNoiseSource::SelectCandidate(std::span<const double> scores, double epsilon,
+                                                  double sensitivity) {
+  const ExponentialMechanism mechanism =
+      ExponentialMechanism::Builder().SetEpsilon(epsilon).SetSensitivity(sensitivity).Build();
+  return WithBits([&](auto& bits) { return mechanism.Select(scores, bits); });
+}
+
 double MechanismNoiseSource::HalfWidth(const PlannedStatistic& statistic, double confidence) const {
   return MechanismFor(statistic.epsilon, statistic.l1).NoiseConfidenceInterval(confidence).high;
 }
 
 PrivacyEvent PlanEvent(const PrivacyPlan& plan) {
   std::vector<PrivacyEvent> events;
+  for (const ApproxBoundsStep& step : plan.approx_bounds) {
+    events.push_back(EventOf(StatisticMechanism(step.statistic)));
+  }
   for (const PlannedStatistic& statistic : plan.statistics) {
-    events.push_back(EventOf(StatisticMechanism(statistic)));
+    // With bounds from ApproxBounds the sensitivity is unknown when the ledger is charged (before
+    // the data is read), so the charge is the pure epsilon-DP guarantee of the discrete Laplace
+    // mechanism, which holds for any sensitivity: the same event before and after the search.
+    // Quantiles: exponential mechanisms, epsilon / L0 in each of the L0 groups a unit reaches.
+    const bool pure = statistic.approx_bounds || statistic.statistic == SqlStatistic::kQuantile;
+    events.push_back(pure ? PrivacyEvent::EpsilonDelta(statistic.epsilon, 0.0)
+                          : EventOf(StatisticMechanism(statistic)));
   }
   if (plan.partition_selection.enabled) {
     events.push_back(PrivacyEvent::EpsilonDelta(plan.partition_selection.epsilon,

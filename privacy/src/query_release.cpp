@@ -50,17 +50,47 @@ bool CellLess(const DbValue& a, const DbValue& b) {
 
 }  // namespace
 
+std::vector<double> QuantileScores(std::span<const std::int64_t> histogram, double p) {
+  if (!(p >= 0.0 && p <= 1.0)) {
+    throw InvalidArgumentError(fmt::format("quantile must be in [0, 1], got {}", p),
+                               {.field = "quantile"});
+  }
+  double n = 0.0;
+  for (const std::int64_t count : histogram)
+    n += static_cast<double>(std::max<std::int64_t>(0, count));
+  std::vector<double> scores;
+  scores.reserve(histogram.size() + 1);
+  double below = 0.0;
+  for (std::size_t i = 0; i <= histogram.size(); ++i) {
+    scores.push_back(-std::fabs(below - p * n));
+    if (i < histogram.size()) below += static_cast<double>(std::max<std::int64_t>(0, histogram[i]));
+  }
+  return scores;
+}
+
+double QuantileScoreSensitivity(std::int64_t max_rows_per_group, double p) {
+  return static_cast<double>(max_rows_per_group) * std::max(p, 1.0 - p);
+}
+
 BoundedAggregates ExecuteBoundedQuery(Database& db, const BoundedQuery& query) {
+  if (BoundsPending(query)) {
+    throw InvalidArgumentError(
+        "the query waits for ApproxBounds: run FindApproxBounds and WithFoundBounds first",
+        {.field = "bounds"});
+  }
   BoundedAggregates result;
   const std::size_t key_count = query.key_names.size();
   const QueryResult rows = db.Query(query.sql);
   std::vector<std::size_t> n_index(query.values.size());
   std::vector<std::size_t> s_index(query.values.size());
+  std::vector<std::size_t> m_index(query.values.size());
   std::vector<std::size_t> q_index(query.values.size());
   for (std::size_t j = 0; j < query.values.size(); ++j) {
     n_index[j] = ColumnIndex(rows.columns, fmt::format("rampart_n{}", j + 1));
-    if (query.values[j].bounds)
+    if (query.values[j].bounds) {
       s_index[j] = ColumnIndex(rows.columns, fmt::format("rampart_s{}", j + 1));
+      m_index[j] = ColumnIndex(rows.columns, fmt::format("rampart_m{}", j + 1));
+    }
     if (query.values[j].needs_squares) {
       q_index[j] = ColumnIndex(rows.columns, fmt::format("rampart_q{}", j + 1));
     }
@@ -75,11 +105,15 @@ BoundedAggregates ExecuteBoundedQuery(Database& db, const BoundedQuery& query) {
     group.rows = AsInteger(row[rows_index], "rampart_rows");
     group.value_counts.resize(query.values.size());
     group.sums.resize(query.values.size());
+    group.normalized_sums.resize(query.values.size());
     group.square_sums.resize(query.values.size());
     group.histograms.resize(query.values.size());
     for (std::size_t j = 0; j < query.values.size(); ++j) {
       group.value_counts[j] = AsInteger(row[n_index[j]], "rampart_n");
-      if (query.values[j].bounds) group.sums[j] = AsInteger(row[s_index[j]], "rampart_s");
+      if (query.values[j].bounds) {
+        group.sums[j] = AsInteger(row[s_index[j]], "rampart_s");
+        group.normalized_sums[j] = AsInteger(row[m_index[j]], "rampart_m");
+      }
       if (query.values[j].needs_squares) {
         group.square_sums[j] = AsInteger(row[q_index[j]], "rampart_q");
       }
@@ -141,23 +175,15 @@ class GroupRelease {
       case SqlStatistic::kSum:
         exact = group.sums[j];
         break;
-      case SqlStatistic::kNormalizedSum: {
-        const ValueColumn& value = query_.values[j];
-        std::int64_t twice = 0;
-        std::int64_t offset = 0;
-        if (__builtin_mul_overflow(group.sums[j], 2, &twice) ||
-            __builtin_mul_overflow(value.fixed_lower + value.fixed_upper, group.value_counts[j],
-                                   &offset) ||
-            __builtin_sub_overflow(twice, offset, &exact)) {
-          throw InternalError("normalized sum overflows 64 bits");
-        }
+      case SqlStatistic::kNormalizedSum:
+        exact = group.normalized_sums.at(j);
         break;
-      }
       case SqlStatistic::kNormalizedSquares:
         exact = group.square_sums[j];
         break;
-      case SqlStatistic::kHistogram:
-        throw InternalError("histograms are released bin by bin");
+      case SqlStatistic::kQuantile:
+      case SqlStatistic::kBoundsHistogram:
+        throw InternalError("quantiles and ApproxBounds histograms are released apart");
     }
     const auto noisy = static_cast<double>(noise_.AddNoise(exact, planned));
     cache_.emplace(key, noisy);
@@ -171,8 +197,8 @@ class GroupRelease {
   void NextGroup() { cache_.clear(); }
 
   // One output cell and its interval.
-  std::pair<double, std::array<double, 2>> Cell(const BoundedGroup& group,
-                                                const OutputColumn& column) {
+  std::pair<double, std::optional<std::array<double, 2>>> Cell(const BoundedGroup& group,
+                                                               const OutputColumn& column) {
     const std::size_t j = column.value_index;
     switch (column.aggregate) {
       case SqlAggregate::kCountRows:
@@ -269,62 +295,20 @@ class GroupRelease {
     return {estimate, {std::min(low, estimate), std::max(high, estimate)}};
   }
 
-  // A quantile from the noisy histogram: noisy bins (negative ones set to 0), cumulative sums,
-  // linear interpolation inside the bin that crosses the target rank. The interval takes every
-  // bin's noise at its Bonferroni-corrected width.
-  std::pair<double, std::array<double, 2>> Quantile(const BoundedGroup& group, std::size_t j,
-                                                    double p) {
+  // A quantile by the exponential mechanism over the histogram's edges (QuantileScores), with
+  // epsilon / L0 in this group. No value interval: the mechanism bounds the rank error only.
+  std::pair<double, std::optional<std::array<double, 2>>> Quantile(const BoundedGroup& group,
+                                                                   std::size_t j, double p) {
     const ValueColumn& value = query_.values[j];
-    const PlannedStatistic& planned = FindStatistic(plan_, SqlStatistic::kHistogram, j);
-    auto& bins = histograms_[j];
-    if (bins.empty()) {
-      bins.reserve(group.histograms[j].size());
-      for (const std::int64_t count : group.histograms[j]) {
-        bins.push_back(std::max(0.0, static_cast<double>(noise_.AddNoise(count, planned))));
-      }
-    }
+    const PlannedStatistic& planned = FindStatistic(plan_, SqlStatistic::kQuantile, j, p);
+    const std::vector<double> scores = QuantileScores(group.histograms[j], p);
+    const std::size_t edge =
+        noise_.SelectCandidate(scores, planned.group_epsilon, planned.score_sensitivity);
     const double lower = value.bounds->lower;
-    const double width = (value.bounds->upper - lower) / static_cast<double>(bins.size());
-    const auto at_rank = [&](const std::vector<double>& counts, double target) {
-      double cumulative = 0.0;
-      for (std::size_t i = 0; i < counts.size(); ++i) {
-        if (counts[i] > 0.0 && cumulative + counts[i] >= target) {
-          const double inside = std::clamp((target - cumulative) / counts[i], 0.0, 1.0);
-          return lower + (static_cast<double>(i) + inside) * width;
-        }
-        cumulative += counts[i];
-      }
-      return value.bounds->upper;
-    };
-    double total = 0.0;
-    for (const double b : bins) total += b;
-    const double estimate =
-        total > 0.0 ? at_rank(bins, p * total) : (lower + value.bounds->upper) / 2.0;
-    const double each = 1.0 - (1.0 - confidence_) / static_cast<double>(bins.size());
-    const double w = noise_.HalfWidth(planned, each);
-    std::vector<double> low_bins(bins.size());
-    std::vector<double> high_bins(bins.size());
-    for (std::size_t i = 0; i < bins.size(); ++i) {
-      low_bins[i] = std::max(0.0, bins[i] - w);
-      high_bins[i] = bins[i] + w;
-    }
-    // The true quantile is at most where the pessimistic (low) counts reach their rank, and at
-    // least where the optimistic (high) ones do.
-    double low_total = 0.0;
-    double high_total = 0.0;
-    for (std::size_t i = 0; i < bins.size(); ++i) {
-      low_total += low_bins[i];
-      high_total += high_bins[i];
-    }
-    const double low = at_rank(high_bins, p * high_total - static_cast<double>(bins.size()) * w);
-    const double high =
-        low_total > 0.0 ? at_rank(low_bins, p * low_total + static_cast<double>(bins.size()) * w)
-                        : value.bounds->upper;
-    return {estimate, {std::min(low, estimate), std::max(high, estimate)}};
+    const double width =
+        (value.bounds->upper - lower) / static_cast<double>(group.histograms[j].size());
+    return {std::min(value.bounds->upper, lower + static_cast<double>(edge) * width), std::nullopt};
   }
-
- public:
-  void ClearHistograms() { histograms_.clear(); }
 
  private:
   const BoundedQuery& query_;
@@ -332,7 +316,6 @@ class GroupRelease {
   NoiseSource& noise_;
   double confidence_;
   std::map<std::pair<SqlStatistic, std::size_t>, double> cache_;
-  std::map<std::size_t, std::vector<double>> histograms_;
 };
 
 }  // namespace
@@ -387,6 +370,7 @@ ReleasedTable ReleaseQuery(const BoundedQuery& query, const PrivacyPlan& plan,
       for (const auto& part : key) empty.key.emplace_back(part);
       empty.value_counts.assign(query.values.size(), 0);
       empty.sums.assign(query.values.size(), 0);
+      empty.normalized_sums.assign(query.values.size(), 0);
       empty.square_sums.assign(query.values.size(), 0);
       empty.histograms.resize(query.values.size());
       for (std::size_t j = 0; j < query.values.size(); ++j) {
@@ -402,13 +386,15 @@ ReleasedTable ReleaseQuery(const BoundedQuery& query, const PrivacyPlan& plan,
 
   GroupRelease release(query, plan, noise, options.confidence_level);
   for (const auto& group : groups) {
-    if (plan.partition_selection.enabled &&
-        !(noise.AddSelectionNoise(group.units, plan.partition_selection) >
-          plan.partition_selection.threshold)) {
-      continue;
+    const PartitionSelectionPlan& ps = plan.partition_selection;
+    if (ps.enabled) {
+      const bool keep = ps.strategy == PartitionSelectionStrategy::kLaplaceThreshold
+                            ? noise.AddSelectionNoise(group.units, ps) > ps.threshold
+                            : noise.Bernoulli(PartitionKeepProbability(
+                                  group.units, ps.group_epsilon, ps.group_delta));
+      if (!keep) continue;
     }
     release.NextGroup();
-    release.ClearHistograms();
     std::vector<DbValue> row;
     std::vector<std::optional<std::array<double, 2>>> intervals;
     for (const auto& column : query.columns) {
@@ -419,7 +405,7 @@ ReleasedTable ReleaseQuery(const BoundedQuery& query, const PrivacyPlan& plan,
       }
       const auto [value, interval] = release.Cell(group, column);
       row.emplace_back(value);
-      intervals.emplace_back(interval);
+      intervals.push_back(interval);
     }
     table.rows.push_back(std::move(row));
     table.intervals.push_back(std::move(intervals));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <rampart/common/error.h>
+#include <rampart/privacy/sql_bounds.h>
 #include <rampart/privacy/sql_query.h>
 
 #include "internal/sql_parse.h"
@@ -257,6 +258,16 @@ class Rewriter {
                      "only SELECT queries can be answered with differential privacy");
     }
     Analyze(NodeBody(statement));
+    if (BoundsPending(query_)) {
+      // The clamping bounds (and with them the fixed-point encoding) of some column are not
+      // known yet: emit only the ApproxBounds queries that will find them.
+      for (std::size_t j = 0; j < query_.values.size(); ++j) {
+        if (query_.values[j].approx_bounds && !query_.values[j].bounds) {
+          query_.values[j].approx_bounds_sql = ApproxBoundsSql(j);
+        }
+      }
+      return std::move(query_);
+    }
     query_.sql = AggregateSql();
     for (std::size_t j = 0; j < query_.values.size(); ++j) {
       if (query_.values[j].needs_histogram) query_.values[j].histogram_sql = HistogramSql(j);
@@ -281,7 +292,10 @@ class Rewriter {
           fmt::format("quantile bins must be in [2, 65536], got {}", options_.quantile_bins),
           {.field = "quantile_bins"});
     }
-    for (const auto& [column, bounds] : options_.bounds) {
+    std::vector<std::pair<std::string, ValueBounds>> all_bounds(options_.bounds.begin(),
+                                                                options_.bounds.end());
+    all_bounds.insert(all_bounds.end(), options_.found_bounds.begin(), options_.found_bounds.end());
+    for (const auto& [column, bounds] : all_bounds) {
       if (!std::isfinite(bounds.lower) || !std::isfinite(bounds.upper) ||
           !(bounds.lower < bounds.upper) || std::fabs(bounds.lower) > 1e15 ||
           std::fabs(bounds.upper) > 1e15) {
@@ -559,30 +573,34 @@ class Rewriter {
   std::size_t AddValue(const Json& argument, bool needs_bounds) {
     const std::string text = writer_.Expression(argument);
     const std::string label = NodeType(argument) == "ColumnRef" ? LastName(argument) : text;
-    std::optional<ValueBounds> bounds;
-    if (const auto it = options_.bounds.find(text); it != options_.bounds.end()) {
-      bounds = it->second;
-    } else if (const auto by_label = options_.bounds.find(label);
-               by_label != options_.bounds.end()) {
-      bounds = by_label->second;
-    }
+    const auto lookup = [&](const std::map<std::string, ValueBounds, std::less<>>& map)
+        -> std::optional<ValueBounds> {
+      if (const auto it = map.find(text); it != map.end()) return it->second;
+      if (const auto it = map.find(label); it != map.end()) return it->second;
+      return std::nullopt;
+    };
+    std::optional<ValueBounds> bounds = lookup(options_.bounds);
+    bool approx = false;
     if (needs_bounds && !bounds) {
-      throw InvalidArgumentError(
-          fmt::format("no clamping bounds for {}: pass --bounds {}=LO:HI (without clamping, one "
-                      "unit could move a sum or a quantile arbitrarily far)",
-                      label, label),
-          writer_.Locate(FirstLocation(argument)));
+      // No bounds given: ApproxBounds finds them privately (or has found them already).
+      approx = true;
+      bounds = lookup(options_.found_bounds);
     }
+    const auto apply = [&](ValueColumn& value) {
+      if (!needs_bounds || value.bounds || value.approx_bounds) return;
+      value.approx_bounds = approx;
+      if (bounds) SetBounds(value, *bounds);
+    };
     for (std::size_t j = 0; j < query_.values.size(); ++j) {
       if (query_.values[j].expression == text) {
-        if (needs_bounds && !query_.values[j].bounds) SetBounds(query_.values[j], *bounds);
+        apply(query_.values[j]);
         return j;
       }
     }
     ValueColumn value;
     value.expression = text;
     value.label = label;
-    if (needs_bounds) SetBounds(value, *bounds);
+    apply(value);
     query_.values.push_back(std::move(value));
     return query_.values.size() - 1;
   }
@@ -654,14 +672,15 @@ class Rewriter {
   std::string WithComma(const std::string& list) const { return list.empty() ? "" : list + ", "; }
 
   // The first CTE: one row per source row with the unit, the keys and the clamped values.
-  std::string SourceCte(const std::vector<std::size_t>& value_indexes) const {
+  std::string SourceCte(const std::vector<std::size_t>& value_indexes, bool with_keys = true,
+                        bool clamp = true) const {
     std::string columns = analysis_.unit + " AS rampart_unit";
-    for (std::size_t i = 0; i < analysis_.keys.size(); ++i) {
+    for (std::size_t i = 0; with_keys && i < analysis_.keys.size(); ++i) {
       columns += fmt::format(", {} AS rampart_key{}", analysis_.keys[i], i + 1);
     }
     for (const std::size_t j : value_indexes) {
       const ValueColumn& value = query_.values[j];
-      if (value.bounds) {
+      if (value.bounds && clamp) {
         const std::string lo = SqlWriter::NumberLiteral(value.bounds->lower);
         const std::string hi = SqlWriter::NumberLiteral(value.bounds->upper);
         columns += fmt::format(
@@ -683,16 +702,40 @@ class Rewriter {
                        lo, hi);
   }
 
+  // A per-(unit, group) total scaled down to C rows when the unit has n > C rows there: the
+  // unit's own average times C, rounded down and clamped as an integer to [lo, hi], so that the
+  // contribution stays in the box C sampled rows would span whatever the engine's rounding.
+  static std::string ScaledToC(const std::string& total, const std::string& n, std::int64_t c,
+                               std::int64_t lo, std::int64_t hi) {
+    return fmt::format(
+        "CASE WHEN {1} > {2} THEN {3} ELSE {0} END", total, n, c,
+        IntegerClamp(fmt::format("CAST(FLOOR(CAST({} AS DOUBLE PRECISION) * {} / {}) AS BIGINT)",
+                                 total, c, n),
+                     lo, hi));
+  }
+
+  // Contribution bounding without sorting the rows (docs/privacy-sql.md): one hash aggregation
+  // per (unit, group) gives the unit's row count, value count, fixed-point sum, normalized sum
+  // and sum of squares there; L-infinity is bounded by clamping those per-(unit, group) totals
+  // to what C rows could contribute (counts to C, totals scaled to C rows when n > C), and L0 by
+  // a random ROW_NUMBER over the much smaller (unit, group) table (skipped for a global query,
+  // where every unit has exactly one group).
   std::string AggregateSql() const {
     const std::string keys = KeyList();
     const std::string partition = "rampart_unit" + (keys.empty() ? "" : ", " + keys);
+    const std::int64_t c = options_.max_rows_per_group;
     std::vector<std::size_t> all(query_.values.size());
     for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
 
-    // rampart_rows: fixed-point integers and the random rank of each row within (unit, group).
-    std::string row_columns = "rampart_unit";
-    if (!keys.empty()) row_columns += ", " + keys;
-    std::string group_columns = row_columns + ", COUNT(*) AS rampart_rows";
+    // rampart_fixed: fixed-point integers per row. They fit 32 bits (|x| <= 2^30 after clamping),
+    // so engines sum them with a 64-bit accumulator (PostgreSQL's SUM(bigint) would use numeric).
+    std::string fixed_columns = partition;
+    std::string group_columns = partition + ", COUNT(*) AS rampart_rows";
+    std::string clamped_columns =
+        partition + fmt::format(
+                        ", CASE WHEN rampart_rows > {0} THEN {0} ELSE rampart_rows END AS "
+                        "rampart_rows",
+                        c);
     std::string bounded_columns = WithComma(keys) + "rampart_rows";
     std::string final_columns =
         WithComma(keys) +
@@ -700,56 +743,117 @@ class Rewriter {
     for (std::size_t j = 0; j < query_.values.size(); ++j) {
       const ValueColumn& value = query_.values[j];
       const std::size_t n = j + 1;
+      const std::string count = fmt::format("rampart_n{}", n);
+      const std::string clamped_count =
+          fmt::format(", CASE WHEN {0} > {1} THEN {1} ELSE {0} END AS {0}", count, c);
+      bounded_columns += ", " + count;
+      final_columns += fmt::format(", CAST(SUM({0}) AS BIGINT) AS {0}", count);
       if (!value.bounds) {
-        row_columns += fmt::format(", rampart_v{}", n);
-        group_columns += fmt::format(", COUNT(rampart_v{0}) AS rampart_n{0}", n);
-        bounded_columns += fmt::format(", rampart_n{}", n);
-        final_columns += fmt::format(", CAST(SUM(rampart_n{0}) AS BIGINT) AS rampart_n{0}", n);
+        fixed_columns += fmt::format(", rampart_v{}", n);
+        group_columns += fmt::format(", COUNT(rampart_v{}) AS {}", n, count);
+        clamped_columns += clamped_count;
         continue;
       }
       const std::string scale = SqlWriter::NumberLiteral(std::ldexp(1.0, value.scale_exponent));
-      row_columns += fmt::format(
-          ", CAST(FLOOR(rampart_v{0} * {1} + 0.5) AS BIGINT) AS rampart_x{0}", n, scale);
-      group_columns += fmt::format(
-          ", COUNT(rampart_x{0}) AS rampart_n{0}, SUM({1}) AS rampart_s{0}", n,
+      fixed_columns += fmt::format(
+          ", CAST(FLOOR(rampart_v{0} * {1} + 0.5) AS INTEGER) AS rampart_x{0}", n, scale);
+      // Per (unit, group): count, sum of integer-clamped x, normalized sum 2 S - (lo + hi) n.
+      const std::string sum = fmt::format(
+          "SUM({})",
           IntegerClamp(fmt::format("rampart_x{}", n), value.fixed_lower, value.fixed_upper));
-      bounded_columns += fmt::format(", rampart_n{0}, rampart_s{0}", n);
+      group_columns +=
+          fmt::format(", COUNT(rampart_x{0}) AS {1}, {2} AS rampart_s{0}", n, count, sum);
+      clamped_columns += clamped_count;
+      clamped_columns += fmt::format(", {} AS rampart_s{}",
+                                     ScaledToC(fmt::format("rampart_s{}", n), count, c,
+                                               c * value.fixed_lower, c * value.fixed_upper),
+                                     n);
+      const std::int64_t range = value.fixed_upper - value.fixed_lower;
+      clamped_columns +=
+          fmt::format(", {} AS rampart_m{}",
+                      ScaledToC(fmt::format("(2 * rampart_s{} - ({}) * {})", n,
+                                            value.fixed_lower + value.fixed_upper, count),
+                                count, c, -c * range, c * range),
+                      n);
+      bounded_columns += fmt::format(", rampart_s{0}, rampart_m{0}", n);
       final_columns += fmt::format(
-          ", CAST(SUM(rampart_n{0}) AS BIGINT) AS rampart_n{0}, CAST(SUM(rampart_s{0}) AS BIGINT) "
-          "AS rampart_s{0}",
+          ", CAST(SUM(rampart_s{0}) AS BIGINT) AS rampart_s{0}, CAST(SUM(rampart_m{0}) AS BIGINT) "
+          "AS rampart_m{0}",
           n);
       if (value.needs_squares) {
         const std::string mid =
             SqlWriter::NumberLiteral((value.bounds->lower + value.bounds->upper) / 2.0);
         const std::string square_scale =
             SqlWriter::NumberLiteral(std::ldexp(1.0, value.square_scale_exponent));
-        row_columns += fmt::format(
-            ", CAST(FLOOR((rampart_v{0} - {1}) * (rampart_v{0} - {1}) * {2} + 0.5) AS BIGINT) AS "
+        fixed_columns += fmt::format(
+            ", CAST(FLOOR((rampart_v{0} - {1}) * (rampart_v{0} - {1}) * {2} + 0.5) AS INTEGER) AS "
             "rampart_y{0}",
             n, mid, square_scale);
         group_columns +=
             fmt::format(", SUM({1}) AS rampart_q{0}", n,
                         IntegerClamp(fmt::format("rampart_y{}", n), 0, value.fixed_square_upper));
+        clamped_columns += fmt::format(
+            ", {} AS rampart_q{}",
+            ScaledToC(fmt::format("rampart_q{}", n), count, c, 0, c * value.fixed_square_upper), n);
         bounded_columns += fmt::format(", rampart_q{}", n);
         final_columns += fmt::format(", CAST(SUM(rampart_q{0}) AS BIGINT) AS rampart_q{0}", n);
       }
     }
     std::string sql = "WITH " + SourceCte(all) + ",\n";
     sql += fmt::format(
-        "rampart_rows AS (\n  SELECT {}, ROW_NUMBER() OVER (PARTITION BY {} ORDER BY RANDOM()) AS "
-        "rampart_row_rank\n  FROM rampart_source\n),\n",
-        row_columns, partition);
+        "rampart_unit_groups AS (\n  SELECT {}\n  FROM (SELECT {} FROM rampart_source) AS "
+        "rampart_fixed\n  GROUP BY {}\n),\n",
+        group_columns, fixed_columns, partition);
+    sql += fmt::format("rampart_clamped AS (\n  SELECT {}\n  FROM rampart_unit_groups\n)",
+                       clamped_columns);
+    if (keys.empty()) {
+      sql += fmt::format("\nSELECT {}\nFROM rampart_clamped", final_columns);
+      return sql;
+    }
     sql += fmt::format(
-        "rampart_unit_groups AS (\n  SELECT {}\n  FROM rampart_rows\n  WHERE rampart_row_rank <= "
-        "{}\n  GROUP BY {}\n),\n",
-        group_columns, options_.max_rows_per_group, partition);
-    sql += fmt::format(
-        "rampart_bounded AS (\n  SELECT {}, ROW_NUMBER() OVER (PARTITION BY rampart_unit ORDER BY "
-        "RANDOM()) AS rampart_group_rank\n  FROM rampart_unit_groups\n)\n",
+        ",\nrampart_bounded AS (\n  SELECT {}, ROW_NUMBER() OVER (PARTITION BY rampart_unit ORDER "
+        "BY RANDOM()) AS rampart_group_rank\n  FROM rampart_clamped\n)\n",
         bounded_columns);
     sql += fmt::format("SELECT {}\nFROM rampart_bounded\nWHERE rampart_group_rank <= {}",
                        final_columns, options_.max_groups_per_unit);
-    if (!keys.empty()) sql += "\nGROUP BY " + keys;
+    sql += "\nGROUP BY " + keys;
+    return sql;
+  }
+
+  // ApproxBounds: a histogram of the column's non-NULL values over power-of-two bins (sign and
+  // exponent; sql_bounds.h), where every unit spreads a total weight of 2^16 over the bins of
+  // its own rows (weight floor(rows in bin * 2^16 / rows of the unit)), so that adding or
+  // removing one unit changes the whole histogram by at most 2^16 in L1, however many rows it
+  // has. The division is exact in doubles for fewer than 2^35 rows per unit (a quotient of at
+  // most 2^16 is then at least 2^-35 away from the next integer, beyond half an ulp).
+  std::string ApproxBoundsSql(std::size_t j) const {
+    const std::string v = fmt::format("rampart_v{}", j + 1);
+    const std::string smallest =
+        SqlWriter::NumberLiteral(std::ldexp(1.0, kApproxBoundsMinExponent));
+    const std::string exponent =
+        IntegerClamp(fmt::format("CAST(FLOOR(LN(ABS({})) / {}) AS BIGINT)", v,
+                                 SqlWriter::NumberLiteral(std::log(2.0))),
+                     kApproxBoundsMinExponent, kApproxBoundsMaxExponent);
+    const std::string magnitude_bin =
+        fmt::format("({} - ({}) + 1)", exponent, kApproxBoundsMinExponent);
+    std::string sql = "WITH " + SourceCte({j}, /*with_keys=*/false, /*clamp=*/false) + ",\n";
+    sql += fmt::format(
+        "rampart_binned AS (\n  SELECT rampart_unit, CASE WHEN {0} >= {1} THEN {2} WHEN {0} <= "
+        "-{1} "
+        "THEN -{2} ELSE 0 END AS rampart_bin\n  FROM rampart_source\n  WHERE {0} IS NOT NULL\n),\n",
+        v, smallest, magnitude_bin);
+    sql +=
+        "rampart_unit_bins AS (\n  SELECT rampart_unit, rampart_bin, COUNT(*) AS rampart_count\n  "
+        "FROM "
+        "rampart_binned\n  GROUP BY rampart_unit, rampart_bin\n),\n";
+    sql +=
+        "rampart_weighted AS (\n  SELECT rampart_bin, rampart_count, SUM(rampart_count) OVER "
+        "(PARTITION BY rampart_unit) AS rampart_unit_rows\n  FROM rampart_unit_bins\n)\n";
+    sql += fmt::format(
+        "SELECT rampart_bin, CAST(SUM(CAST(FLOOR(rampart_count * {} / rampart_unit_rows) AS "
+        "BIGINT)) "
+        "AS BIGINT) AS rampart_weight\nFROM rampart_weighted\nGROUP BY rampart_bin",
+        SqlWriter::NumberLiteral(static_cast<double>(kApproxBoundsUnitWeight)));
     return sql;
   }
 
@@ -802,6 +906,11 @@ class Rewriter {
 };
 
 }  // namespace
+
+bool BoundsPending(const BoundedQuery& query) {
+  return std::any_of(query.values.begin(), query.values.end(),
+                     [](const ValueColumn& value) { return value.approx_bounds && !value.bounds; });
+}
 
 BoundedQuery RewriteQuery(std::string_view sql, const SqlQueryOptions& options) {
   return Rewriter(sql, options).Run();

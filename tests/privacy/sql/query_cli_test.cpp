@@ -173,14 +173,68 @@ TEST_F(QueryCliTest, BadInputExitsTwoWithTheLocation) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(r.out.empty());
   EXPECT_NE(r.err.find("1:"), std::string::npos) << r.err;
-  // Without --bounds for a summed column: refused, naming the column and the flag.
-  r = RunRampart({"privacy", "query", "--db", db_url_, "--privacy-unit", "person_id", "--epsilon",
-                  "1", "SELECT SUM(amount) FROM purchases"});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--bounds amount=LO:HI"), std::string::npos) << r.err;
   r = Query({"--epsilon", "1", "--bounds", "amount=5"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--bounds"), std::string::npos) << r.err;
+}
+
+TEST_F(QueryCliTest, ColumnsWithoutBoundsGetThemFromApproxBoundsAndPayForIt) {
+  RunResult r = Budget("init", {"--epsilon", "20", "--delta", "1e-5", "--accountant", "basic"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> base = {
+      "privacy", "query", "--db", db_url_, "--privacy-unit", "person_id", "--max-rows-per-group",
+      "20"};
+  const std::string sql = "SELECT AVG(amount) AS mean, SUM(amount) AS total FROM purchases";
+  // --explain: the ApproxBounds query and its share of the budget, nothing charged.
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--epsilon", "10", "--explain", "--format", "json", sql});
+  r = RunRampart(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json plan = nlohmann::json::parse(r.out);
+  ASSERT_EQ(plan["approx_bounds"].size(), 1U);
+  EXPECT_DOUBLE_EQ(plan["approx_bounds"][0]["epsilon"].get<double>(), 1.0);
+  EXPECT_NE(plan["values"][0]["approx_bounds_sql"].get<std::string>().find("rampart_weight"),
+            std::string::npos);
+  EXPECT_EQ(Status()["charges"], 0);
+
+  args = base;
+  // 300 people: with epsilon 1 for the search a bin needs a noisy weight of about 25 units.
+  args.insert(args.end(), {"--epsilon", "10", "--ledger", ledger_, "--dataset", "shop", "--seed",
+                           "7", "--format", "json", sql});
+  r = RunRampart(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["approx_bounds"].size(), 1U);
+  // Amounts are uniform in [0, 100): the bounds are power-of-two bin edges around the bulk.
+  EXPECT_LE(doc["approx_bounds"][0]["lower"].get<double>(), 16.0);
+  EXPECT_GE(doc["approx_bounds"][0]["lower"].get<double>(), 0.0);
+  EXPECT_EQ(doc["approx_bounds"][0]["upper"].get<double>(), 128.0);
+  EXPECT_EQ(doc["budget_split"][0]["statistic"], "approx_bounds(amount)");
+  EXPECT_NEAR(doc["epsilon_spent"].get<double>(), 10.0, 1e-9);
+  // The ledger paid for everything, ApproxBounds included.
+  const nlohmann::json status = Status();
+  EXPECT_EQ(status["charges"], 1);
+  EXPECT_NEAR(status["epsilon_spent"].get<double>(), 10.0, 1e-6);
+  EXPECT_LE(status["epsilon_spent"].get<double>(), 10.0 + 1e-9);
+}
+
+TEST_F(QueryCliTest, ApproxBoundsOfASingleUnitFindNothingAndSaySo) {
+  {
+    auto db = Database::Open(db_url_);
+    db->Execute("CREATE TABLE secret (person_id INTEGER, salary DOUBLE PRECISION)");
+    for (int i = 0; i < 30; ++i) db->Execute("INSERT INTO secret VALUES (42, 123456.0)");
+  }
+  ASSERT_EQ(Budget("init", {"--epsilon", "5", "--delta", "1e-5"}).exit_code, 0);
+  const RunResult r =
+      RunRampart({"privacy", "query", "--db", db_url_, "--privacy-unit", "person_id", "--epsilon",
+                  "1", "--ledger", ledger_, "--dataset", "shop", "SELECT AVG(salary) FROM secret"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+  EXPECT_NE(r.err.find("could not find clamping bounds for salary privately"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--bounds salary=LO:HI"), std::string::npos) << r.err;
+  // The search drew noise on the data: its outcome (no bounds) is paid for.
+  EXPECT_EQ(Status()["charges"], 1);
 }
 
 }  // namespace

@@ -78,6 +78,11 @@ class SqlEngineTest : public ::testing::TestWithParam<QueryShape> {
           const double unit = std::ldexp(1.0, -value.scale_exponent);
           const double sum = static_cast<double>(group.sums[j]) * unit;
           EXPECT_NEAR(sum, AsDouble(row[base + 1]), n * unit / 2 + 1e-9) << shape.name;
+          // No bound active: the normalized sum is exactly 2 S - (lo + hi) n.
+          EXPECT_EQ(
+              group.normalized_sums[j],
+              2 * group.sums[j] - (value.fixed_lower + value.fixed_upper) * group.value_counts[j])
+              << shape.name;
         }
         if (value.needs_squares) {
           const double unit = std::ldexp(1.0, -value.square_scale_exponent);
@@ -125,6 +130,7 @@ TEST_P(SqlEngineTest, PostgresGivesTheSameBoundedAggregatesAsSqlite) {
     EXPECT_EQ(group.rows, it->second.rows) << key;
     EXPECT_EQ(group.value_counts, it->second.value_counts) << key;
     EXPECT_EQ(group.sums, it->second.sums) << key;
+    EXPECT_EQ(group.normalized_sums, it->second.normalized_sums) << key;
     EXPECT_EQ(group.square_sums, it->second.square_sums) << key;
     EXPECT_EQ(group.histograms, it->second.histograms) << key;
   }
@@ -157,6 +163,9 @@ TEST_P(SqlEngineTest, ActiveBoundsHoldOnEveryEngine) {
         if (query.values[j].bounds) {
           EXPECT_LE(group.sums[j], group.value_counts[j] * query.values[j].fixed_upper);
           EXPECT_GE(group.sums[j], group.value_counts[j] * query.values[j].fixed_lower);
+          EXPECT_LE(
+              std::llabs(group.normalized_sums[j]),
+              group.value_counts[j] * (query.values[j].fixed_upper - query.values[j].fixed_lower));
         }
         if (query.values[j].needs_histogram) {
           for (const auto count : group.histograms[j]) histogram_total += count;
@@ -167,7 +176,7 @@ TEST_P(SqlEngineTest, ActiveBoundsHoldOnEveryEngine) {
     // distinct units in the whole query (counted by the reference on the global level below).
     const std::string distinct_units = fmt::format(
         "SELECT COUNT(*) FROM (SELECT DISTINCT rampart_unit FROM ({}) AS q) AS d",
-        query.sql.substr(0, query.sql.find("rampart_rows AS")) +
+        query.sql.substr(0, query.sql.find("rampart_unit_groups AS")) +
             "rampart_all AS (SELECT rampart_unit FROM rampart_source) SELECT rampart_unit FROM "
             "rampart_all");
     const auto total = std::get<std::int64_t>(db->Query(distinct_units).rows.at(0).at(0));
@@ -209,23 +218,46 @@ TEST_P(HeavyUnitTest, TenThousandRowsMoveACountByAtMostTheBound) {
   options.max_groups_per_unit = 2;
   options.max_rows_per_group = 3;
   options.bounds["amount"] = {0.0, 100.0};
-  const std::string with = "SELECT grp, COUNT(*), SUM(amount) FROM heavy_rows GROUP BY grp";
+  const std::string with =
+      "SELECT grp, COUNT(*), SUM(amount), VARIANCE(amount) FROM heavy_rows GROUP BY grp";
   const std::string without =
-      "SELECT grp, COUNT(*), SUM(amount) FROM heavy_rows WHERE person_id <> 9999 GROUP BY grp";
+      "SELECT grp, COUNT(*), SUM(amount), VARIANCE(amount) FROM heavy_rows WHERE person_id <> "
+      "9999 GROUP BY grp";
   for (int repetition = 0; repetition < 3; ++repetition) {
     const auto a = ByKey(ExecuteBoundedQuery(*db, RewriteQuery(with, options)));
     const auto b = ByKey(ExecuteBoundedQuery(*db, RewriteQuery(without, options)));
     const BoundedQuery query = RewriteQuery(with, options);
     std::int64_t total_moved = 0;
     std::int64_t groups_moved = 0;
+    const ValueColumn& value = query.values[0];
+    const std::int64_t c = options.max_rows_per_group;
     for (const auto& [key, group] : a) {
       const auto it = b.find(key);
       const std::int64_t before = it == b.end() ? 0 : it->second.rows;
       const std::int64_t sum_before = it == b.end() ? 0 : it->second.sums[0];
       EXPECT_GE(group.rows - before, 0);
-      EXPECT_LE(group.rows - before, options.max_rows_per_group) << key;
-      EXPECT_LE(group.sums[0] - sum_before,
-                options.max_rows_per_group * query.values[0].fixed_upper);
+      EXPECT_LE(group.rows - before, c) << key;
+      // Every noisy-input aggregate moves by at most its stated per-group sensitivity (sql_plan.h):
+      // values C, sum C max(|lo|, |hi|), normalized sum C (hi - lo), squares C ((hi - lo) / 2)^2.
+      const std::int64_t values_before = it == b.end() ? 0 : it->second.value_counts[0];
+      const std::int64_t normalized_before = it == b.end() ? 0 : it->second.normalized_sums[0];
+      const std::int64_t squares_before = it == b.end() ? 0 : it->second.square_sums[0];
+      EXPECT_LE(std::llabs(group.value_counts[0] - values_before), c) << key;
+      EXPECT_LE(std::llabs(group.sums[0] - sum_before),
+                c * std::max(std::llabs(value.fixed_lower), std::llabs(value.fixed_upper)));
+      EXPECT_LE(std::llabs(group.normalized_sums[0] - normalized_before),
+                c * (value.fixed_upper - value.fixed_lower))
+          << key;
+      EXPECT_LE(std::llabs(group.square_sums[0] - squares_before), c * value.fixed_square_upper)
+          << key;
+      // The heavy unit's 10 000 values of 1000 clamp to 100: its contribution is exactly C rows
+      // at the upper bound (the box's corner), where the unit reached the group.
+      if (group.rows != before) {
+        EXPECT_EQ(group.sums[0] - sum_before, c * value.fixed_upper) << key;
+        EXPECT_EQ(group.normalized_sums[0] - normalized_before,
+                  c * (value.fixed_upper - value.fixed_lower))
+            << key;
+      }
       total_moved += group.rows - before;
       groups_moved += group.rows != before ? 1 : 0;
     }

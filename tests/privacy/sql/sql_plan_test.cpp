@@ -110,7 +110,13 @@ TEST(SqlPlanTest, ExplainShowsSqlSharesAndScales) {
   EXPECT_THAT(text, HasSubstr("partition selection"));
   EXPECT_THAT(text, HasSubstr("sum(amount)"));
   EXPECT_THAT(text, HasSubstr("1080"));  // SUM's Laplace scale in value units
-  EXPECT_THAT(text, HasSubstr("166.786"));
+  // Default: near-optimal partition selection, with its per-group budget and probabilities.
+  EXPECT_THAT(text, HasSubstr("pi(1) = 5e-07"));
+  const auto laplace = MakePrivacyPlan(
+      query, {.epsilon = 1.0,
+              .delta = 1e-6,
+              .partition_selection = PartitionSelectionStrategy::kLaplaceThreshold});
+  EXPECT_THAT(ExplainText(query, laplace), HasSubstr("166.786"));
 
   const auto json = nlohmann::json::parse(ExplainJson(query, plan));
   EXPECT_EQ(json["schema_version"], 1);

@@ -97,8 +97,6 @@ std::vector<Refusal> Refusals() {
       {"parameter", "SELECT COUNT(*) FROM purchases WHERE amount > $1", kU, 1, 47, "a parameter"},
       {"invalid_utf8", "SELECT COUNT(*) FROM purchases WHERE category = '\xff'", ErrorKind::kInput,
        1, 50, "not valid UTF-8"},
-      {"missing_bounds", "SELECT SUM(price) FROM purchases", ErrorKind::kInvalidArgument, 1, 12,
-       "no clamping bounds for price: pass --bounds price=LO:HI"},
   };
 }
 

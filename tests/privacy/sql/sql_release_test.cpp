@@ -27,6 +27,12 @@ class ZeroNoise final : public NoiseSource {
   double AddSelectionNoise(std::int64_t units, const PartitionSelectionPlan& /*plan*/) override {
     return static_cast<double>(units);
   }
+  bool Bernoulli(double probability) override { return probability >= 0.5; }
+  std::size_t SelectCandidate(std::span<const double> scores, double /*epsilon*/,
+                              double /*sensitivity*/) override {
+    return static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) -
+                                    scores.begin());
+  }
   double HalfWidth(const PlannedStatistic& /*statistic*/, double /*confidence*/) const override {
     return 0.0;
   }
@@ -51,6 +57,18 @@ class TestDiscreteLaplace final : public NoiseSource {
   double AddSelectionNoise(std::int64_t units, const PartitionSelectionPlan& plan) override {
     std::exponential_distribution<double> exponential(1.0 / plan.laplace_scale);
     return static_cast<double>(units) + exponential(engine_) - exponential(engine_);
+  }
+  bool Bernoulli(double probability) override {
+    return std::bernoulli_distribution(probability)(engine_);
+  }
+  std::size_t SelectCandidate(std::span<const double> scores, double epsilon,
+                              double sensitivity) override {
+    const double best = *std::max_element(scores.begin(), scores.end());
+    std::vector<double> weights;
+    for (const double u : scores)
+      weights.push_back(std::exp(epsilon * (u - best) / (2.0 * sensitivity)));
+    std::discrete_distribution<std::size_t> pick(weights.begin(), weights.end());
+    return pick(engine_);
   }
   double HalfWidth(const PlannedStatistic& statistic, double confidence) const override {
     // P(|X| > k) = 2 q^{k+1} / (1 + q) for the discrete Laplace; the smallest such k.
@@ -113,7 +131,9 @@ TEST(SqlReleaseTest, ZeroNoiseReproducesTheExactSqlAnswers) {
     EXPECT_NEAR((*table.intervals[i][1])[0], Cell(table, i, 1), 1e-9);
     EXPECT_NEAR((*table.intervals[i][1])[1], Cell(table, i, 1), 1e-9);
     EXPECT_FALSE(table.intervals[i][0].has_value());
-    // Median from the 256-bin histogram: within one bin (100 / 256) of the exact median.
+    // Median: with zero noise the exponential mechanism's best edge of the 1024-bin histogram,
+    // within one bin (100 / 1024) of the exact median; no value interval.
+    EXPECT_FALSE(table.intervals[i][7].has_value());
     const auto values = db->Query(
         "SELECT amount FROM purchases WHERE amount IS NOT NULL AND category = ? ORDER BY amount",
         {row[0]});
@@ -122,7 +142,7 @@ TEST(SqlReleaseTest, ZeroNoiseReproducesTheExactSqlAnswers) {
                                      : (DbValueToDouble(values.rows[n / 2 - 1][0]) +
                                         DbValueToDouble(values.rows[n / 2][0])) /
                                            2.0;
-    EXPECT_NEAR(Cell(table, i, 7), median, 100.0 / 256.0);
+    EXPECT_NEAR(Cell(table, i, 7), median, 100.0 / 1024.0 + 1e-9);
   }
   // The public group absent from the data is released with zeros (and mid-range estimates).
   EXPECT_EQ(DbValueToString(table.rows[3][0]), "nothing");
@@ -154,7 +174,8 @@ BoundedAggregates HandAggregates(const BoundedQuery& query) {
     group.units = units;
     group.rows = 2 * units;
     group.value_counts = {2 * units};
-    group.sums = {2 * units * 3 * scale};  // every value 3.0
+    group.sums = {2 * units * 3 * scale};                        // every value 3.0
+    group.normalized_sums = {2 * units * (2 * 3 - 10) * scale};  // 2x - (lo + hi)
     group.square_sums = {0};
     group.histograms = {{}};
     aggregates.groups.push_back(std::move(group));
@@ -166,7 +187,10 @@ TEST(SqlReleaseTest, PartitionSelectionDropsGroupsBelowTheThreshold) {
   const auto query = HandQuery();
   // 5 shares (rows, sum, values, normalized sum, selection): b = L0 / 0.2 = 5, threshold =
   // 1 + 5 ln(1 / (2e-6)) = 66.61: "a" (40 units) goes, "b" (400) stays.
-  const auto plan = MakePrivacyPlan(query, {.epsilon = 1.0, .delta = 1e-6});
+  const auto plan = MakePrivacyPlan(
+      query, {.epsilon = 1.0,
+              .delta = 1e-6,
+              .partition_selection = PartitionSelectionStrategy::kLaplaceThreshold});
   ASSERT_NEAR(plan.partition_selection.threshold, 66.612, 0.001);
   ZeroNoise noise;
   const auto table = ReleaseQuery(query, plan, HandAggregates(query), noise);

@@ -63,15 +63,17 @@ TEST(SqlRewriteTest, GeneratesTheBoundingClauses) {
   EXPECT_THAT(sql, HasSubstr("WHERE (amount > -3) AND person_id IS NOT NULL"));
   EXPECT_THAT(sql, HasSubstr("CASE WHEN amount < 0.0 THEN 0.0 WHEN amount > 100.0 THEN 100.0 ELSE "
                              "amount END AS rampart_v1"));
-  EXPECT_THAT(sql, HasSubstr("ROW_NUMBER() OVER (PARTITION BY rampart_unit, rampart_key1 ORDER BY "
-                             "RANDOM()) AS rampart_row_rank"));
-  EXPECT_THAT(sql, HasSubstr("WHERE rampart_row_rank <= 7"));
+  // L-infinity: one hash aggregation per (unit, group), then per-(unit, group) clamping to C = 7.
+  EXPECT_THAT(sql, HasSubstr("GROUP BY rampart_unit, rampart_key1"));
+  EXPECT_THAT(sql, HasSubstr("CASE WHEN rampart_rows > 7 THEN 7 ELSE rampart_rows END"));
+  EXPECT_THAT(sql, HasSubstr("CASE WHEN rampart_n1 > 7 THEN"));
+  EXPECT_THAT(sql, Not(HasSubstr("rampart_row_rank")));
   EXPECT_THAT(sql, HasSubstr("ROW_NUMBER() OVER (PARTITION BY rampart_unit ORDER BY RANDOM()) AS "
                              "rampart_group_rank"));
   EXPECT_THAT(sql, HasSubstr("WHERE rampart_group_rank <= 3"));
   // 100 * 2^23 = 838860800 <= 2^30 < 100 * 2^24.
   EXPECT_EQ(query.values[0].scale_exponent, 23);
-  EXPECT_THAT(sql, HasSubstr("CAST(FLOOR(rampart_v1 * 8388608.0 + 0.5) AS BIGINT)"));
+  EXPECT_THAT(sql, HasSubstr("CAST(FLOOR(rampart_v1 * 8388608.0 + 0.5) AS INTEGER)"));
   EXPECT_THAT(sql, HasSubstr("WHEN rampart_x1 > 838860800 THEN 838860800"));
   // Squares: ((100 - 0) / 2)^2 = 2500, 2500 * 2^18 = 655360000 <= 2^30.
   EXPECT_EQ(query.values[0].square_scale_exponent, 18);

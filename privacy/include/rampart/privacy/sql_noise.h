@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <span>
 #include <tuple>
 #include <variant>
 
@@ -41,6 +42,13 @@ class MechanismNoiseSource final : public NoiseSource {
   // sampler really uses (rounded up), so the plan's delta holds exactly.
   [[nodiscard]] double AddSelectionNoise(std::int64_t units,
                                          const PartitionSelectionPlan& selection) override;
+  // Exact: p rounded down to a multiple of 2^-120 (exact for p >= 2^-67), then a lazy
+  // comparison with a uniform (samplers.h SampleBernoulli).
+  [[nodiscard]] bool Bernoulli(double probability) override;
+  // The secure exponential mechanism (exponential.h): P(i) proportional to
+  // exp(epsilon scores[i] / (2 sensitivity)).
+  [[nodiscard]] std::size_t SelectCandidate(std::span<const double> scores, double epsilon,
+                                            double sensitivity) override;
   [[nodiscard]] double HalfWidth(const PlannedStatistic& statistic,
                                  double confidence) const override;
 

@@ -40,13 +40,18 @@ struct SqlQueryOptions {
   // alias as written in the FROM clause).
   std::string privacy_unit;
   // Clamping bounds by column: the key is the aggregate's argument as written ("amount",
-  // "p.amount") or its last name part ("amount"). Required for SUM, AVG, VARIANCE, STDDEV and
-  // quantiles (the sensitivity of a sum is unbounded otherwise).
+  // "p.amount") or its last name part ("amount"). SUM, AVG, VARIANCE, STDDEV and quantiles need
+  // bounds (the sensitivity of a sum is unbounded otherwise); a column without them gets its
+  // bounds found privately first (ApproxBounds, sql_bounds.h), which costs part of the budget.
   std::map<std::string, ValueBounds, std::less<>> bounds;
+  // Bounds found by ApproxBounds (keyed like `bounds`): used like `bounds`, but the columns stay
+  // marked ValueColumn::approx_bounds so that the plan keeps paying for the search.
+  std::map<std::string, ValueBounds, std::less<>> found_bounds;
   std::int64_t max_groups_per_unit = 1;  // L0 contribution bound
   std::int64_t max_rows_per_group = 1;   // Linf contribution bound (rows per unit and group)
-  // Quantiles are computed from a histogram with this many equal bins over [lower, upper].
-  std::int64_t quantile_bins = 256;
+  // Quantiles are chosen among the edges of a histogram with this many equal bins over
+  // [lower, upper] (the exponential mechanism's candidates; the resolution is the bin width).
+  std::int64_t quantile_bins = 1024;
 };
 
 enum class SqlAggregate {
@@ -69,10 +74,15 @@ enum class SqlAggregate {
 struct ValueColumn {
   std::string expression;             // the argument, as emitted into the rewritten SQL
   std::string label;                  // the argument as written by the user (for reports)
-  std::optional<ValueBounds> bounds;  // absent only for COUNT(expr)
-  int scale_exponent = 0;             // sums are in units of 2^-scale_exponent
-  std::int64_t fixed_lower = 0;       // floor(lower * 2^scale_exponent)
-  std::int64_t fixed_upper = 0;       // ceil(upper * 2^scale_exponent)
+  std::optional<ValueBounds> bounds;  // absent for COUNT(expr) and while approx_bounds pends
+  // The bounds are (or are to be) found privately by ApproxBounds; while `bounds` is absent the
+  // rewritten SQL cannot be generated yet and `approx_bounds_sql` is the query that finds them:
+  // rows rampart_bin, rampart_weight (a histogram over power-of-two bins, sql_bounds.h).
+  bool approx_bounds = false;
+  std::string approx_bounds_sql;
+  int scale_exponent = 0;        // sums are in units of 2^-scale_exponent
+  std::int64_t fixed_lower = 0;  // floor(lower * 2^scale_exponent)
+  std::int64_t fixed_upper = 0;  // ceil(upper * 2^scale_exponent)
   // Normalized squares q = floor((clamp(v) - mid)^2 * 2^square_scale_exponent + 1/2), clamped to
   // [0, fixed_square_upper], mid = (lower + upper) / 2 (for VARIANCE and STDDEV).
   bool needs_squares = false;
@@ -101,8 +111,8 @@ struct OrderKey {
 
 // The rewritten query. `sql` returns one row per group with the columns
 //   rampart_key1..rampart_keyM, rampart_units, rampart_rows,
-//   and per value column j (1-based): rampart_n<j>, rampart_s<j>, rampart_q<j> (q only when
-//   needs_squares),
+//   and per value column j (1-based): rampart_n<j>, rampart_s<j> and rampart_m<j> (sum and
+//   normalized sum, only with bounds), rampart_q<j> (only when needs_squares),
 // every aggregate an exact integer after contribution bounding. ORDER BY and LIMIT of the user
 // query are not in the SQL: they apply to the released (noisy) rows.
 struct BoundedQuery {
@@ -116,6 +126,9 @@ struct BoundedQuery {
   std::vector<OrderKey> order_by;
   std::optional<std::int64_t> limit;
 };
+
+// Whether some value column still waits for its ApproxBounds result (then `sql` is empty).
+[[nodiscard]] bool BoundsPending(const BoundedQuery& query);
 
 // Parses `sql`, checks it against the supported shape and rewrites it. Throws InputError on a
 // syntax error, UnsupportedError on a query shape that would break privacy or that the rewrite

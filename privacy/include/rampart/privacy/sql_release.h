@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -33,9 +34,12 @@ struct BoundedGroup {
   std::int64_t units = 0;    // distinct privacy units
   std::int64_t rows = 0;     // bounded rows
   // Per BoundedQuery::values entry: non-NULL values, fixed-point sum (units 2^-scale_exponent),
-  // fixed-point sum of (v - mid)^2 (units 2^-square_scale_exponent), histogram bin counts.
+  // normalized sum of 2x - (lo + hi) (same units; each unit's share computed and bounded per
+  // (unit, group) in the SQL), fixed-point sum of (v - mid)^2 (units 2^-square_scale_exponent),
+  // histogram bin counts.
   std::vector<std::int64_t> value_counts;
   std::vector<std::int64_t> sums;
+  std::vector<std::int64_t> normalized_sums;
   std::vector<std::int64_t> square_sums;
   std::vector<std::vector<std::int64_t>> histograms;
 };
@@ -61,10 +65,24 @@ class NoiseSource {
   // `units` plus Laplace noise of scale selection.laplace_scale, for partition selection.
   [[nodiscard]] virtual double AddSelectionNoise(std::int64_t units,
                                                  const PartitionSelectionPlan& selection) = 0;
+  // True with probability `probability` (near-optimal partition selection).
+  [[nodiscard]] virtual bool Bernoulli(double probability) = 0;
+  // An index chosen by the exponential mechanism: P(i) proportional to
+  // exp(epsilon scores[i] / (2 sensitivity)) (quantiles).
+  [[nodiscard]] virtual std::size_t SelectCandidate(std::span<const double> scores, double epsilon,
+                                                    double sensitivity) = 0;
   // w such that P(|noise| <= w) >= confidence for AddNoise(., statistic), in integer steps.
   [[nodiscard]] virtual double HalfWidth(const PlannedStatistic& statistic,
                                          double confidence) const = 0;
 };
+
+// DP quantiles (Smith, STOC 2011, on a grid; as OpenDP's quantile over candidates): the
+// exponential mechanism chooses one of the B + 1 edges c_0..c_B of the contribution-bounded
+// histogram (B bins over [lo, hi]) with utility u_i = -|L_i - p n|, L_i = values below c_i,
+// n = all values. One unit adds or removes at most C values of a group, each moving L_i - p n
+// by 1 - p or -p, so u moves by at most C max(p, 1 - p) (QuantileScoreSensitivity).
+[[nodiscard]] std::vector<double> QuantileScores(std::span<const std::int64_t> histogram, double p);
+[[nodiscard]] double QuantileScoreSensitivity(std::int64_t max_rows_per_group, double p);
 
 struct ReleaseOptions {
   double confidence_level = 0.95;
@@ -78,7 +96,8 @@ struct ReleasedTable {
   std::vector<std::string> columns;
   std::vector<bool> noisy;                 // per column: false for group keys
   std::vector<std::vector<DbValue>> rows;  // keys as read, noisy values as doubles
-  // Parallel to rows: per column, [low, high] at confidence_level for noisy columns.
+  // Parallel to rows: per column, [low, high] at confidence_level for noisy columns (absent for
+  // quantiles: the exponential mechanism bounds the rank error, not the value error).
   std::vector<std::vector<std::optional<std::array<double, 2>>>> intervals;
   double confidence_level = 0.95;
   double epsilon_spent = 0.0;
