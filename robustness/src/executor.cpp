@@ -1,5 +1,10 @@
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -15,8 +20,8 @@ namespace {
 using internal::Graph;
 using internal::InputRef;
 
-// Fewer rows than this per thread do not pay for a thread start (~50 us).
-constexpr std::int64_t kMinRowsPerThread = 48;
+// Fewer rows than this per thread do not pay for waking a pool thread (a few microseconds).
+constexpr std::int64_t kMinRowsPerThread = 8;
 // Rows run through the graph at once: large enough for efficient GEMMs, small enough that a
 // chunk's activations and gradients stay in the L2 cache of small CNNs.
 constexpr std::int64_t kRowsPerChunk = 32;
@@ -92,6 +97,79 @@ struct Plan {
   std::vector<Step> steps;
 };
 
+// Threads started once per executor and reused by every call: starting threads per call costs
+// ~50 us, more than a small batch takes. Run(n, f) calls f(0) on the caller and f(1..n-1) on pool
+// threads and returns when all are done. A waiting thread spins briefly before it sleeps, because
+// calls of an attack loop come back-to-back.
+class ThreadPool {
+ public:
+  explicit ThreadPool(int extra_threads) {
+    for (int i = 0; i < extra_threads; ++i) threads_.emplace_back([this, i] { Loop(i + 1); });
+  }
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  ~ThreadPool() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+      generation_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  void Run(int n, const std::function<void(int)>& f) {
+    if (n <= 1 || threads_.empty()) {
+      f(0);
+      return;
+    }
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      task_ = &f;
+      active_ = n;
+      pending_.store(n - 1, std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    f(0);
+    while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+  }
+
+ private:
+  void Loop(int index) {
+    std::uint64_t seen = 0;
+    for (;;) {
+      // Spin for up to ~100 us, then sleep until the next call.
+      const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
+      while (generation_.load(std::memory_order_acquire) == seen &&
+             std::chrono::steady_clock::now() < spin_until) {
+        std::this_thread::yield();
+      }
+      const std::function<void(int)>* task = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
+        seen = generation_.load(std::memory_order_relaxed);
+        if (stop_) return;
+        if (index < active_) task = task_;
+      }
+      if (task != nullptr) {
+        (*task)(index);
+        pending_.fetch_sub(1, std::memory_order_acq_rel);
+      }
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<std::uint64_t> generation_{0};
+  std::atomic<int> pending_{0};
+  const std::function<void(int)>* task_ = nullptr;
+  int active_ = 0;
+  bool stop_ = false;
+};
+
 struct Worker {
   std::map<std::int64_t, std::unique_ptr<Plan>> plans;
 
@@ -108,10 +186,14 @@ struct Executor::Impl {
   OnnxModel model;
   int threads;
   std::vector<Worker> workers;
+  ThreadPool pool;
 
-  Impl(OnnxModel m, int t) : model(std::move(m)), threads(t) {
-    if (threads <= 0) threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  Impl(OnnxModel m, int t) : model(std::move(m)), threads(ResolveThreads(t)), pool(threads - 1) {
     workers.resize(static_cast<std::size_t>(threads));
+  }
+
+  static int ResolveThreads(int t) {
+    return t > 0 ? t : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   }
 
   [[nodiscard]] const Graph& graph() const { return model.graph(); }
@@ -126,37 +208,30 @@ struct Executor::Impl {
   }
 
   // Splits `rows` into chunks of at most kRowsPerChunk (activations of a chunk stay in cache),
-  // deals them to up to `threads` workers, prepares every plan here (allocation may throw), then
-  // runs f(plan, begin, count) on the chunks in parallel. Kernels do not throw.
+  // as even as possible over up to `threads` workers, prepares every plan here (allocation may
+  // throw), then runs f(plan, begin, count) on the chunks in parallel. Kernels do not throw.
   template <typename F>
   void Parallel(std::int64_t rows, F&& f) {
     if (rows == 0) return;
-    const std::int64_t chunks = (rows + kRowsPerChunk - 1) / kRowsPerChunk;
-    const std::int64_t used = std::max<std::int64_t>(
-        1, std::min<std::int64_t>({threads, chunks, rows / kMinRowsPerThread}));
-    const auto run = [&](std::int64_t worker) {
-      for (std::int64_t c = worker; c < chunks; c += used) {
-        const std::int64_t begin = c * kRowsPerChunk;
-        const std::int64_t count = std::min(kRowsPerChunk, rows - begin);
-        f(*workers[static_cast<std::size_t>(worker)].plans.at(count), begin, count);
-      }
-    };
+    const std::int64_t used = std::clamp<std::int64_t>(rows / kMinRowsPerThread, 1, threads);
+    const std::int64_t per_worker = (rows + used - 1) / used;
+    const std::int64_t chunk = std::min(kRowsPerChunk, per_worker);
+    const std::int64_t chunks = (rows + chunk - 1) / chunk;
+    const auto count_of = [&](std::int64_t c) { return std::min(chunk, rows - c * chunk); };
     for (std::int64_t worker = 0; worker < used; ++worker) {
       // A worker needs at most two sizes per call (full chunks and the tail); drop old plans
       // before adding new ones so the count stays bounded.
       Worker& w = workers[static_cast<std::size_t>(worker)];
-      const std::int64_t tail = rows - (chunks - 1) * kRowsPerChunk;
-      const bool missing =
-          w.plans.count(std::min(kRowsPerChunk, rows)) == 0 || w.plans.count(tail) == 0;
+      const bool missing = w.plans.count(chunk) == 0 || w.plans.count(count_of(chunks - 1)) == 0;
       if (missing && w.plans.size() + 2 > kMaxPlansPerWorker) w.plans.clear();
-      for (std::int64_t c = worker; c < chunks; c += used) {
-        (void)w.PlanFor(graph(), std::min(kRowsPerChunk, rows - c * kRowsPerChunk));
-      }
+      for (std::int64_t c = worker; c < chunks; c += used) (void)w.PlanFor(graph(), count_of(c));
     }
-    std::vector<std::thread> pool;
-    for (std::int64_t worker = 1; worker < used; ++worker) pool.emplace_back(run, worker);
-    run(0);
-    for (std::thread& t : pool) t.join();
+    const std::function<void(int)> run = [&](int worker) {
+      for (std::int64_t c = worker; c < chunks; c += used) {
+        f(*workers[static_cast<std::size_t>(worker)].plans.at(count_of(c)), c * chunk, count_of(c));
+      }
+    };
+    pool.Run(static_cast<int>(used), run);
   }
 
   void RunForward(Plan& plan, const Eigen::Ref<const Batch>& inputs, std::int64_t begin,

@@ -44,6 +44,10 @@ class PoolOp final : public Op {
   }
 
   void Forward(const ForwardArgs& args) const override {
+    if (max_ && IsPairPool(args.input_shapes[0], args.output_shape)) {
+      PairMaxForward(args);
+      return;
+    }
     const Extents e = GetExtents(args.input_shapes[0], args.output_shape);
     for (std::int64_t plane = 0; plane < e.planes; ++plane) {
       const float* x = args.inputs[0] + plane * e.h * e.w;
@@ -68,6 +72,10 @@ class PoolOp final : public Op {
 
   void Backward(const BackwardArgs& args) const override {
     if (args.input_grads[0] == nullptr) return;
+    if (max_ && IsPairPool(args.input_shapes[0], args.output_shape)) {
+      PairMaxBackward(args);
+      return;
+    }
     const Extents e = GetExtents(args.input_shapes[0], args.output_shape);
     for (std::int64_t plane = 0; plane < e.planes; ++plane) {
       const float* x = args.inputs[0] + plane * e.h * e.w;
@@ -92,6 +100,71 @@ class PoolOp final : public Op {
   }
 
  private:
+  // The common 2x2 window with stride 2 where every window lies inside the input (no padding,
+  // no dilation, no partial window from ceil_mode): no per-window ranges to look up.
+  [[nodiscard]] bool IsPairPool(const Shape& x, const Shape& y) const {
+    const Window2d& win = window_;
+    return win.kernel_h == 2 && win.kernel_w == 2 && win.stride_h == 2 && win.stride_w == 2 &&
+           win.dilation_h == 1 && win.dilation_w == 1 && win.auto_pad == "NOTSET" &&
+           win.pad_top == 0 && win.pad_left == 0 && 2 * y[2] <= x[2] && 2 * y[3] <= x[3];
+  }
+
+  // Which of a, b wins as the running maximum: b when larger, or NaN over a number (as ArgMax).
+  static bool Takes(float top, float v) { return v > top || (v != v && top == top); }
+
+  static void PairMaxForward(const ForwardArgs& args) {
+    const Shape& x = args.input_shapes[0];
+    const Shape& y = args.output_shape;
+    const std::int64_t planes = x[0] * x[1];
+    for (std::int64_t plane = 0; plane < planes; ++plane) {
+      const float* in = args.inputs[0] + plane * x[2] * x[3];
+      float* out = args.output + plane * y[2] * y[3];
+      for (std::int64_t oh = 0; oh < y[2]; ++oh, out += y[3]) {
+        const float* r0 = in + 2 * oh * x[3];
+        const float* r1 = r0 + x[3];
+        for (std::int64_t ow = 0; ow < y[3]; ++ow) {
+          float top = r0[2 * ow];
+          top = Takes(top, r0[2 * ow + 1]) ? r0[2 * ow + 1] : top;
+          top = Takes(top, r1[2 * ow]) ? r1[2 * ow] : top;
+          top = Takes(top, r1[2 * ow + 1]) ? r1[2 * ow + 1] : top;
+          out[ow] = top;
+        }
+      }
+    }
+  }
+
+  // The gradient goes to the first element of the window equal to the forward output (or the
+  // first NaN when the output is NaN): that is the element ArgMax picks, since a later element
+  // only wins when strictly larger. Branch-free: which element wins is unpredictable.
+  static void PairMaxBackward(const BackwardArgs& args) {
+    const Shape& x = args.input_shapes[0];
+    const Shape& y = args.output_shape;
+    const std::int64_t planes = x[0] * x[1];
+    const std::int64_t w = x[3];
+    const std::int64_t offsets[4] = {0, 1, w, w + 1};
+    for (std::int64_t plane = 0; plane < planes; ++plane) {
+      const float* in = args.inputs[0] + plane * x[2] * w;
+      float* dx = args.input_grads[0] + plane * x[2] * w;
+      const float* out = args.output + plane * y[2] * y[3];
+      const float* dy = args.output_grad + plane * y[2] * y[3];
+      for (std::int64_t oh = 0; oh < y[2]; ++oh, out += y[3], dy += y[3]) {
+        const std::int64_t row = 2 * oh * w;
+        for (std::int64_t ow = 0; ow < y[3]; ++ow) {
+          const float* p = in + row + 2 * ow;
+          const float top = out[ow];
+          const bool nan = top != top;
+          const auto differs = [&](std::int64_t o) {
+            return static_cast<int>(nan ? p[o] == p[o] : p[o] != top);
+          };
+          const int d0 = differs(0);
+          const int d1 = d0 & differs(1);
+          const int d2 = d1 & differs(w);
+          dx[row + 2 * ow + offsets[d0 + d1 + d2]] += dy[ow];
+        }
+      }
+    }
+  }
+
   // Input positions a window covers along one axis, clipped to the input (first on the dilation
   // grid), and its extent clipped to the padded input (for count_include_pad).
   struct Range {
