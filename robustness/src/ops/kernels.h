@@ -44,6 +44,15 @@ void AddRows(const float* src, std::int64_t src_stride, float* dst, std::int64_t
              std::int64_t rows, std::int64_t cols);
 // dx[i] += x[i] > 0 ? dy[i] : 0 (the Relu vector-Jacobian product; 0 for a NaN x).
 void ReluBackward(const float* x, const float* dy, float* dx, std::int64_t n);
+// Max pooling with 2x2 windows and stride 2 over `planes` planes of h x w (NCHW) into oh x ow,
+// every window inside the input (2 oh <= h, 2 ow <= w); a NaN in a window gives NaN.
+void MaxPool2x2(const float* x, std::int64_t planes, std::int64_t h, std::int64_t w, float* y,
+                std::int64_t oh, std::int64_t ow);
+// Its vector-Jacobian product: dx += dy at the first element (row-major) of each window that
+// equals the output y (or is NaN), the element PyTorch's max pooling picks.
+void MaxPool2x2Backward(const float* x, const float* y, const float* dy, float* dx,
+                        std::int64_t planes, std::int64_t h, std::int64_t w, std::int64_t oh,
+                        std::int64_t ow);
 
 // The instruction set the kernels run with.
 [[nodiscard]] KernelIsa ActiveKernelIsa();
@@ -56,6 +65,12 @@ bool SetKernelIsa(KernelIsa isa);
 // The per-ISA entry points behind the dispatch (kernels_generic.cpp, kernels_avx2.cpp).
 namespace generic {
 void Gemm(const GemmArgs& args);
+void MaxPool2x2(const float* x, std::int64_t planes, std::int64_t h, std::int64_t w, float* y,
+                std::int64_t oh, std::int64_t ow);
+void MaxPool2x2Backward(const float* x, const float* y, const float* dy, float* dx,
+                        std::int64_t planes, std::int64_t h, std::int64_t w, std::int64_t oh,
+                        std::int64_t ow);
+
 void CopyRows(const float* src, std::int64_t src_stride, float* dst, std::int64_t dst_stride,
               std::int64_t rows, std::int64_t cols);
 void AddRows(const float* src, std::int64_t src_stride, float* dst, std::int64_t dst_stride,
@@ -64,6 +79,12 @@ void ReluBackward(const float* x, const float* dy, float* dx, std::int64_t n);
 }  // namespace generic
 namespace avx2 {
 void Gemm(const GemmArgs& args);
+void MaxPool2x2(const float* x, std::int64_t planes, std::int64_t h, std::int64_t w, float* y,
+                std::int64_t oh, std::int64_t ow);
+void MaxPool2x2Backward(const float* x, const float* y, const float* dy, float* dx,
+                        std::int64_t planes, std::int64_t h, std::int64_t w, std::int64_t oh,
+                        std::int64_t ow);
+
 void CopyRows(const float* src, std::int64_t src_stride, float* dst, std::int64_t dst_stride,
               std::int64_t rows, std::int64_t cols);
 void AddRows(const float* src, std::int64_t src_stride, float* dst, std::int64_t dst_stride,

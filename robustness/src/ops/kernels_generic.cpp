@@ -25,6 +25,8 @@ struct Dispatch {
   decltype(&generic::CopyRows) copy_rows = &generic::CopyRows;
   decltype(&generic::AddRows) add_rows = &generic::AddRows;
   decltype(&generic::ReluBackward) relu_backward = &generic::ReluBackward;
+  decltype(&generic::MaxPool2x2) max_pool = &generic::MaxPool2x2;
+  decltype(&generic::MaxPool2x2Backward) max_pool_backward = &generic::MaxPool2x2Backward;
 };
 
 Dispatch Choose(KernelIsa isa) {
@@ -36,6 +38,8 @@ Dispatch Choose(KernelIsa isa) {
     d.copy_rows = &avx2::CopyRows;
     d.add_rows = &avx2::AddRows;
     d.relu_backward = &avx2::ReluBackward;
+    d.max_pool = &avx2::MaxPool2x2;
+    d.max_pool_backward = &avx2::MaxPool2x2Backward;
   }
 #endif
   return d;
@@ -65,6 +69,17 @@ void AddRows(const float* src, std::int64_t src_stride, float* dst, std::int64_t
 
 void ReluBackward(const float* x, const float* dy, float* dx, std::int64_t n) {
   Active().relu_backward(x, dy, dx, n);
+}
+
+void MaxPool2x2(const float* x, std::int64_t planes, std::int64_t h, std::int64_t w, float* y,
+                std::int64_t oh, std::int64_t ow) {
+  Active().max_pool(x, planes, h, w, y, oh, ow);
+}
+
+void MaxPool2x2Backward(const float* x, const float* y, const float* dy, float* dx,
+                        std::int64_t planes, std::int64_t h, std::int64_t w, std::int64_t oh,
+                        std::int64_t ow) {
+  Active().max_pool_backward(x, y, dy, dx, planes, h, w, oh, ow);
 }
 
 KernelIsa ActiveKernelIsa() {

@@ -9,6 +9,7 @@
 
 #include <rampart/common/error.h>
 
+#include "ops/kernels.h"
 #include "ops/op.h"
 #include "ops/window.h"
 
@@ -109,60 +110,18 @@ class PoolOp final : public Op {
            win.pad_top == 0 && win.pad_left == 0 && 2 * y[2] <= x[2] && 2 * y[3] <= x[3];
   }
 
-  // Which of a, b wins as the running maximum: b when larger, or NaN over a number (as ArgMax).
-  static bool Takes(float top, float v) { return v > top || (v != v && top == top); }
-
+  // The 2x2 kernels (ops/kernels.h) pick, like ArgMax, the first maximum of each window.
   static void PairMaxForward(const ForwardArgs& args) {
     const Shape& x = args.input_shapes[0];
     const Shape& y = args.output_shape;
-    const std::int64_t planes = x[0] * x[1];
-    for (std::int64_t plane = 0; plane < planes; ++plane) {
-      const float* in = args.inputs[0] + plane * x[2] * x[3];
-      float* out = args.output + plane * y[2] * y[3];
-      for (std::int64_t oh = 0; oh < y[2]; ++oh, out += y[3]) {
-        const float* r0 = in + 2 * oh * x[3];
-        const float* r1 = r0 + x[3];
-        for (std::int64_t ow = 0; ow < y[3]; ++ow) {
-          float top = r0[2 * ow];
-          top = Takes(top, r0[2 * ow + 1]) ? r0[2 * ow + 1] : top;
-          top = Takes(top, r1[2 * ow]) ? r1[2 * ow] : top;
-          top = Takes(top, r1[2 * ow + 1]) ? r1[2 * ow + 1] : top;
-          out[ow] = top;
-        }
-      }
-    }
+    MaxPool2x2(args.inputs[0], x[0] * x[1], x[2], x[3], args.output, y[2], y[3]);
   }
 
-  // The gradient goes to the first element of the window equal to the forward output (or the
-  // first NaN when the output is NaN): that is the element ArgMax picks, since a later element
-  // only wins when strictly larger. Branch-free: which element wins is unpredictable.
   static void PairMaxBackward(const BackwardArgs& args) {
     const Shape& x = args.input_shapes[0];
     const Shape& y = args.output_shape;
-    const std::int64_t planes = x[0] * x[1];
-    const std::int64_t w = x[3];
-    const std::int64_t offsets[4] = {0, 1, w, w + 1};
-    for (std::int64_t plane = 0; plane < planes; ++plane) {
-      const float* in = args.inputs[0] + plane * x[2] * w;
-      float* dx = args.input_grads[0] + plane * x[2] * w;
-      const float* out = args.output + plane * y[2] * y[3];
-      const float* dy = args.output_grad + plane * y[2] * y[3];
-      for (std::int64_t oh = 0; oh < y[2]; ++oh, out += y[3], dy += y[3]) {
-        const std::int64_t row = 2 * oh * w;
-        for (std::int64_t ow = 0; ow < y[3]; ++ow) {
-          const float* p = in + row + 2 * ow;
-          const float top = out[ow];
-          const bool nan = top != top;
-          const auto differs = [&](std::int64_t o) {
-            return static_cast<int>(nan ? p[o] == p[o] : p[o] != top);
-          };
-          const int d0 = differs(0);
-          const int d1 = d0 & differs(1);
-          const int d2 = d1 & differs(w);
-          dx[row + 2 * ow + offsets[d0 + d1 + d2]] += dy[ow];
-        }
-      }
-    }
+    MaxPool2x2Backward(args.inputs[0], args.output, args.output_grad, args.input_grads[0],
+                       x[0] * x[1], x[2], x[3], y[2], y[3]);
   }
 
   // Input positions a window covers along one axis, clipped to the input (first on the dilation
