@@ -139,6 +139,59 @@ TEST(Kernels, RowCopiesAndReluGradientMatchReference) {
   }
 }
 
+TEST(Kernels, Im2ColAndItsAdjointMatchReference) {
+  const IsaGuard guard;
+  std::mt19937 rng(14);
+  for (const KernelIsa isa : AvailableIsas()) {
+    ASSERT_TRUE(internal::SetKernelIsa(isa));
+    for (const std::int64_t stride : {1, 2}) {
+      for (const std::int64_t dilation : {1, 2}) {
+        for (const std::int64_t ow : {3, 4, 8, 11}) {
+          internal::PatchGeometry g{.channels = 2,
+                                    .kernel_h = 3,
+                                    .kernel_w = 2,
+                                    .stride_h = stride,
+                                    .stride_w = stride,
+                                    .dilation_h = dilation,
+                                    .dilation_w = dilation,
+                                    .oh = 3,
+                                    .ow = ow};
+          g.hp = (g.oh - 1) * stride + (g.kernel_h - 1) * dilation + 1;
+          g.wp = (g.ow - 1) * stride + (g.kernel_w - 1) * dilation + 1;
+          const std::vector<float> padded = Random(rng, g.channels * g.hp * g.wp);
+          const std::int64_t rows = g.channels * g.kernel_h * g.kernel_w;
+          std::vector<float> col(static_cast<std::size_t>(rows * g.oh * g.ow));
+          internal::Im2Col(g, padded.data(), col.data());
+          const std::vector<float> dcol = Random(rng, rows * g.oh * g.ow);
+          std::vector<float> dpadded = Random(rng, g.channels * g.hp * g.wp);
+          std::vector<float> expected = dpadded;
+          internal::Col2Im(g, dcol.data(), dpadded.data());
+          for (std::int64_t c = 0; c < g.channels; ++c) {
+            for (std::int64_t ki = 0; ki < g.kernel_h; ++ki) {
+              for (std::int64_t kj = 0; kj < g.kernel_w; ++kj) {
+                for (std::int64_t i = 0; i < g.oh; ++i) {
+                  for (std::int64_t j = 0; j < g.ow; ++j) {
+                    const auto at = static_cast<std::size_t>(
+                        (((c * g.kernel_h + ki) * g.kernel_w + kj) * g.oh + i) * g.ow + j);
+                    const auto from = static_cast<std::size_t>(c * g.hp * g.wp +
+                                                               (i * stride + ki * dilation) * g.wp +
+                                                               j * stride + kj * dilation);
+                    ASSERT_EQ(col[at], padded[from]) << IsaName(isa);
+                    expected[from] += dcol[at];
+                  }
+                }
+              }
+            }
+          }
+          for (std::size_t i = 0; i < expected.size(); ++i) {
+            ASSERT_NEAR(dpadded[i], expected[i], 1e-6) << IsaName(isa) << " at " << i;
+          }
+        }
+      }
+    }
+  }
+}
+
 TEST(Kernels, MaxPool2x2PicksTheFirstMaximumWithTiesAndNaN) {
   const IsaGuard guard;
   std::mt19937 rng(13);

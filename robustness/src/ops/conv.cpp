@@ -176,59 +176,41 @@ class ConvOp final : public Op {
     return g;
   }
 
+  [[nodiscard]] PatchGeometry Patches(const Geometry& g) const {
+    return {.channels = g.cg,
+            .kernel_h = window_.kernel_h,
+            .kernel_w = window_.kernel_w,
+            .stride_h = window_.stride_h,
+            .stride_w = window_.stride_w,
+            .dilation_h = window_.dilation_h,
+            .dilation_w = window_.dilation_w,
+            .hp = g.hp,
+            .wp = g.wp,
+            .oh = g.oh,
+            .ow = g.ow};
+  }
+
   // col[(c, ki, kj), (oh, ow)] = x_s[grp*cg + c, oh*sh - pt + ki*dh, ow*sw - pl + kj*dw] for one
   // sample, zero outside the input. The group's channels are first copied into a zero-padded
   // buffer covering every position a window reads, so each row of col is a plain strided copy
   // of the same length (no bounds to test, no branch to mispredict).
   void Im2Col(const Geometry& g, const float* xs, std::int64_t grp, float* col,
               float* padded) const {
-    const Window2d& win = window_;
     const std::int64_t plane = g.hp * g.wp;
     std::fill(padded, padded + g.cg * plane, 0.0F);
     for (std::int64_t c = 0; c < g.cg; ++c) {
       CopyRows(xs + (grp * g.cg + c) * g.h * g.w, g.w,
                padded + c * plane + g.pad_top * g.wp + g.pad_left, g.wp, g.copy_h, g.copy_w);
     }
-    for (std::int64_t c = 0; c < g.cg; ++c) {
-      for (std::int64_t ki = 0; ki < win.kernel_h; ++ki) {
-        for (std::int64_t kj = 0; kj < win.kernel_w; ++kj) {
-          const float* in = padded + c * plane + ki * win.dilation_h * g.wp + kj * win.dilation_w;
-          float* out = col + ((c * win.kernel_h + ki) * win.kernel_w + kj) * g.p;
-          if (win.stride_w == 1) {
-            CopyRows(in, win.stride_h * g.wp, out, g.ow, g.oh, g.ow);
-            continue;
-          }
-          for (std::int64_t oh = 0; oh < g.oh; ++oh, out += g.ow) {
-            const float* row = in + oh * win.stride_h * g.wp;
-            for (std::int64_t ow = 0; ow < g.ow; ++ow) out[ow] = row[ow * win.stride_w];
-          }
-        }
-      }
-    }
+    internal::Im2Col(Patches(g), padded, col);
   }
 
   // The adjoint of Im2Col for one sample: dx_s[...] += col[...], through the padded buffer.
   void Col2Im(const Geometry& g, const float* col, std::int64_t grp, float* dxs,
               float* padded) const {
-    const Window2d& win = window_;
     const std::int64_t plane = g.hp * g.wp;
     std::fill(padded, padded + g.cg * plane, 0.0F);
-    for (std::int64_t c = 0; c < g.cg; ++c) {
-      for (std::int64_t ki = 0; ki < win.kernel_h; ++ki) {
-        for (std::int64_t kj = 0; kj < win.kernel_w; ++kj) {
-          float* out = padded + c * plane + ki * win.dilation_h * g.wp + kj * win.dilation_w;
-          const float* in = col + ((c * win.kernel_h + ki) * win.kernel_w + kj) * g.p;
-          if (win.stride_w == 1) {
-            AddRows(in, g.ow, out, win.stride_h * g.wp, g.oh, g.ow);
-            continue;
-          }
-          for (std::int64_t oh = 0; oh < g.oh; ++oh, in += g.ow) {
-            float* row = out + oh * win.stride_h * g.wp;
-            for (std::int64_t ow = 0; ow < g.ow; ++ow) row[ow * win.stride_w] += in[ow];
-          }
-        }
-      }
-    }
+    internal::Col2Im(Patches(g), col, padded);
     for (std::int64_t c = 0; c < g.cg; ++c) {
       AddRows(padded + c * plane + g.pad_top * g.wp + g.pad_left, g.wp,
               dxs + (grp * g.cg + c) * g.h * g.w, g.w, g.copy_h, g.copy_w);

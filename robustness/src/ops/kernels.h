@@ -32,6 +32,21 @@ struct GemmArgs {
   bool accumulate = false;
 };
 
+// A convolution's windows over a zero-padded input (conv.cpp): `channels` planes of hp x wp.
+struct PatchGeometry {
+  std::int64_t channels = 0;
+  std::int64_t kernel_h = 1;
+  std::int64_t kernel_w = 1;
+  std::int64_t stride_h = 1;
+  std::int64_t stride_w = 1;
+  std::int64_t dilation_h = 1;
+  std::int64_t dilation_w = 1;
+  std::int64_t hp = 0;  // padded height and width: every position a window reads
+  std::int64_t wp = 0;
+  std::int64_t oh = 0;  // output height and width
+  std::int64_t ow = 0;
+};
+
 enum class KernelIsa { kGeneric, kAvx2 };
 
 void Gemm(const GemmArgs& args);
@@ -44,6 +59,11 @@ void AddRows(const float* src, std::int64_t src_stride, float* dst, std::int64_t
              std::int64_t rows, std::int64_t cols);
 // dx[i] += x[i] > 0 ? dy[i] : 0 (the Relu vector-Jacobian product; 0 for a NaN x).
 void ReluBackward(const float* x, const float* dy, float* dx, std::int64_t n);
+// col[((c * kh + ki) * kw + kj) * oh * ow + i * ow + j] =
+//     padded[c * hp * wp + (i * sh + ki * dh) * wp + j * sw + kj * dw]
+void Im2Col(const PatchGeometry& g, const float* padded, float* col);
+// Its adjoint: padded[...] += col[...].
+void Col2Im(const PatchGeometry& g, const float* col, float* padded);
 // Max pooling with 2x2 windows and stride 2 over `planes` planes of h x w (NCHW) into oh x ow,
 // every window inside the input (2 oh <= h, 2 ow <= w); a NaN in a window gives NaN.
 void MaxPool2x2(const float* x, std::int64_t planes, std::int64_t h, std::int64_t w, float* y,
@@ -65,6 +85,8 @@ bool SetKernelIsa(KernelIsa isa);
 // The per-ISA entry points behind the dispatch (kernels_generic.cpp, kernels_avx2.cpp).
 namespace generic {
 void Gemm(const GemmArgs& args);
+void Im2Col(const PatchGeometry& g, const float* padded, float* col);
+void Col2Im(const PatchGeometry& g, const float* col, float* padded);
 void MaxPool2x2(const float* x, std::int64_t planes, std::int64_t h, std::int64_t w, float* y,
                 std::int64_t oh, std::int64_t ow);
 void MaxPool2x2Backward(const float* x, const float* y, const float* dy, float* dx,
@@ -79,6 +101,8 @@ void ReluBackward(const float* x, const float* dy, float* dx, std::int64_t n);
 }  // namespace generic
 namespace avx2 {
 void Gemm(const GemmArgs& args);
+void Im2Col(const PatchGeometry& g, const float* padded, float* col);
+void Col2Im(const PatchGeometry& g, const float* col, float* padded);
 void MaxPool2x2(const float* x, std::int64_t planes, std::int64_t h, std::int64_t w, float* y,
                 std::int64_t oh, std::int64_t ow);
 void MaxPool2x2Backward(const float* x, const float* y, const float* dy, float* dx,

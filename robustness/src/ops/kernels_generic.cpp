@@ -25,6 +25,8 @@ struct Dispatch {
   decltype(&generic::CopyRows) copy_rows = &generic::CopyRows;
   decltype(&generic::AddRows) add_rows = &generic::AddRows;
   decltype(&generic::ReluBackward) relu_backward = &generic::ReluBackward;
+  decltype(&generic::Im2Col) im2col = &generic::Im2Col;
+  decltype(&generic::Col2Im) col2im = &generic::Col2Im;
   decltype(&generic::MaxPool2x2) max_pool = &generic::MaxPool2x2;
   decltype(&generic::MaxPool2x2Backward) max_pool_backward = &generic::MaxPool2x2Backward;
 };
@@ -38,6 +40,8 @@ Dispatch Choose(KernelIsa isa) {
     d.copy_rows = &avx2::CopyRows;
     d.add_rows = &avx2::AddRows;
     d.relu_backward = &avx2::ReluBackward;
+    d.im2col = &avx2::Im2Col;
+    d.col2im = &avx2::Col2Im;
     d.max_pool = &avx2::MaxPool2x2;
     d.max_pool_backward = &avx2::MaxPool2x2Backward;
   }
@@ -69,6 +73,14 @@ void AddRows(const float* src, std::int64_t src_stride, float* dst, std::int64_t
 
 void ReluBackward(const float* x, const float* dy, float* dx, std::int64_t n) {
   Active().relu_backward(x, dy, dx, n);
+}
+
+void Im2Col(const PatchGeometry& g, const float* padded, float* col) {
+  Active().im2col(g, padded, col);
+}
+
+void Col2Im(const PatchGeometry& g, const float* col, float* padded) {
+  Active().col2im(g, col, padded);
 }
 
 void MaxPool2x2(const float* x, std::int64_t planes, std::int64_t h, std::int64_t w, float* y,
