@@ -98,11 +98,15 @@ struct Plan {
 };
 
 // Threads started once per executor and reused by every call: starting threads per call costs
-// ~50 us, more than a small batch takes. Run(n, f) calls f(0) on the caller and f(1..n-1) on pool
-// threads and returns when all are done. A waiting thread spins briefly before it sleeps, because
-// calls of an attack loop come back-to-back.
+// ~50 us, more than a small batch takes. Run(threads, items, body) runs body(thread, item) for
+// every item on the caller (thread 0) and up to threads - 1 pool threads. Items are claimed one
+// at a time from a shared counter, so a pool thread that the OS schedules late (a loaded machine)
+// only means the others take its share; the call waits for claimed items alone. A waiting pool
+// thread spins briefly before it sleeps, because calls of an attack loop come back-to-back.
 class ThreadPool {
  public:
+  using Body = std::function<void(int, std::int64_t)>;
+
   explicit ThreadPool(int extra_threads) {
     for (int i = 0; i < extra_threads; ++i) threads_.emplace_back([this, i] { Loop(i + 1); });
   }
@@ -112,60 +116,88 @@ class ThreadPool {
     {
       const std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
-      generation_.fetch_add(1, std::memory_order_release);
+      job_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     for (std::thread& t : threads_) t.join();
   }
 
-  void Run(int n, const std::function<void(int)>& f) {
-    if (n <= 1 || threads_.empty()) {
-      f(0);
+  void Run(int threads, std::int64_t items, const Body& body) {
+    if (threads <= 1 || threads_.empty() || items <= 1) {
+      for (std::int64_t i = 0; i < items; ++i) body(0, i);
       return;
     }
+    std::uint64_t job = 0;
     {
       const std::lock_guard<std::mutex> lock(mutex_);
-      task_ = &f;
-      active_ = n;
-      pending_.store(n - 1, std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_release);
+      job = job_.load(std::memory_order_relaxed) + 1;
+      body_ = &body;
+      items_ = items;
+      active_ = threads;
+      done_.store(0, std::memory_order_relaxed);
+      claim_.store((job & kJobMask) << kItemBits, std::memory_order_relaxed);
+      job_.store(job, std::memory_order_release);
     }
     wake_.notify_all();
-    f(0);
-    while (pending_.load(std::memory_order_acquire) != 0) std::this_thread::yield();
+    Work(0, job, body, items);
+    while (done_.load(std::memory_order_acquire) != items) std::this_thread::yield();
   }
 
  private:
+  static constexpr int kItemBits = 32;
+  static constexpr std::uint64_t kItemMask = (std::uint64_t{1} << kItemBits) - 1;
+  static constexpr std::uint64_t kJobMask = kItemMask;
+
+  // Claims and runs items of `job` until none is left. The claim (job number and next item in
+  // one atomic) fails once the job is over, so a late thread never touches a finished job's body.
+  void Work(int thread, std::uint64_t job, const Body& body, std::int64_t items) {
+    const std::uint64_t tag = (job & kJobMask) << kItemBits;
+    for (;;) {
+      std::uint64_t current = claim_.load(std::memory_order_acquire);
+      do {
+        if ((current & ~kItemMask) != tag ||
+            static_cast<std::int64_t>(current & kItemMask) >= items) {
+          return;
+        }
+      } while (!claim_.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel));
+      body(thread, static_cast<std::int64_t>(current & kItemMask));
+      done_.fetch_add(1, std::memory_order_acq_rel);
+    }
+  }
+
   void Loop(int index) {
     std::uint64_t seen = 0;
     for (;;) {
       // Spin for up to ~100 us, then sleep until the next call.
       const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
-      while (generation_.load(std::memory_order_acquire) == seen &&
+      while (job_.load(std::memory_order_acquire) == seen &&
              std::chrono::steady_clock::now() < spin_until) {
         std::this_thread::yield();
       }
-      const std::function<void(int)>* task = nullptr;
+      const Body* body = nullptr;
+      std::int64_t items = 0;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return generation_.load(std::memory_order_relaxed) != seen; });
-        seen = generation_.load(std::memory_order_relaxed);
+        wake_.wait(lock, [&] { return job_.load(std::memory_order_relaxed) != seen; });
+        seen = job_.load(std::memory_order_relaxed);
         if (stop_) return;
-        if (index < active_) task = task_;
+        if (index < active_) {
+          body = body_;
+          items = items_;
+        }
       }
-      if (task != nullptr) {
-        (*task)(index);
-        pending_.fetch_sub(1, std::memory_order_acq_rel);
-      }
+      if (body != nullptr) Work(index, seen, *body, items);
     }
   }
 
   std::vector<std::thread> threads_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::atomic<std::uint64_t> generation_{0};
-  std::atomic<int> pending_{0};
-  const std::function<void(int)>* task_ = nullptr;
+  std::atomic<std::uint64_t> job_{0};
+  std::atomic<std::uint64_t> claim_{0};
+  std::atomic<std::int64_t> done_{0};
+  const Body* body_ = nullptr;
+  std::int64_t items_ = 0;
   int active_ = 0;
   bool stop_ = false;
 };
@@ -208,8 +240,8 @@ struct Executor::Impl {
   }
 
   // Splits `rows` into chunks of at most kRowsPerChunk (activations of a chunk stay in cache),
-  // as even as possible over up to `threads` workers, prepares every plan here (allocation may
-  // throw), then runs f(plan, begin, count) on the chunks in parallel. Kernels do not throw.
+  // about as many per worker, prepares every plan here (allocation may throw), then runs
+  // f(plan, begin, count) on the chunks in parallel. Kernels do not throw.
   template <typename F>
   void Parallel(std::int64_t rows, F&& f) {
     if (rows == 0) return;
@@ -217,21 +249,21 @@ struct Executor::Impl {
     const std::int64_t per_worker = (rows + used - 1) / used;
     const std::int64_t chunk = std::min(kRowsPerChunk, per_worker);
     const std::int64_t chunks = (rows + chunk - 1) / chunk;
-    const auto count_of = [&](std::int64_t c) { return std::min(chunk, rows - c * chunk); };
+    const std::int64_t tail = rows - (chunks - 1) * chunk;
     for (std::int64_t worker = 0; worker < used; ++worker) {
-      // A worker needs at most two sizes per call (full chunks and the tail); drop old plans
+      // Any worker may run any chunk: each needs the full and the tail size. Drop old plans
       // before adding new ones so the count stays bounded.
       Worker& w = workers[static_cast<std::size_t>(worker)];
-      const bool missing = w.plans.count(chunk) == 0 || w.plans.count(count_of(chunks - 1)) == 0;
+      const bool missing = w.plans.count(chunk) == 0 || w.plans.count(tail) == 0;
       if (missing && w.plans.size() + 2 > kMaxPlansPerWorker) w.plans.clear();
-      for (std::int64_t c = worker; c < chunks; c += used) (void)w.PlanFor(graph(), count_of(c));
+      (void)w.PlanFor(graph(), chunk);
+      (void)w.PlanFor(graph(), tail);
     }
-    const std::function<void(int)> run = [&](int worker) {
-      for (std::int64_t c = worker; c < chunks; c += used) {
-        f(*workers[static_cast<std::size_t>(worker)].plans.at(count_of(c)), c * chunk, count_of(c));
-      }
+    const ThreadPool::Body body = [&](int worker, std::int64_t c) {
+      const std::int64_t count = std::min(chunk, rows - c * chunk);
+      f(*workers[static_cast<std::size_t>(worker)].plans.at(count), c * chunk, count);
     };
-    pool.Run(static_cast<int>(used), run);
+    pool.Run(static_cast<int>(used), chunks, body);
   }
 
   void RunForward(Plan& plan, const Eigen::Ref<const Batch>& inputs, std::int64_t begin,
