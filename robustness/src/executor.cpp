@@ -2,6 +2,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -141,6 +142,12 @@ class ThreadPool {
     wake_.notify_all();
     Work(0, job, body, items);
     while (done_.load(std::memory_order_acquire) != items) std::this_thread::yield();
+    std::exception_ptr error;
+    {
+      const std::lock_guard<std::mutex> lock(error_mutex_);
+      std::swap(error, error_);
+    }
+    if (error) std::rethrow_exception(error);
   }
 
  private:
@@ -160,7 +167,13 @@ class ThreadPool {
           return;
         }
       } while (!claim_.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel));
-      body(thread, static_cast<std::int64_t>(current & kItemMask));
+      try {
+        body(thread, static_cast<std::int64_t>(current & kItemMask));
+      } catch (...) {
+        // Kept for the caller (e.g. bad_alloc in a loss); the other items still run.
+        const std::lock_guard<std::mutex> lock(error_mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
       done_.fetch_add(1, std::memory_order_acq_rel);
     }
   }
@@ -196,6 +209,8 @@ class ThreadPool {
   std::atomic<std::uint64_t> job_{0};
   std::atomic<std::uint64_t> claim_{0};
   std::atomic<std::int64_t> done_{0};
+  std::mutex error_mutex_;
+  std::exception_ptr error_;
   const Body* body_ = nullptr;
   std::int64_t items_ = 0;
   int active_ = 0;
@@ -241,7 +256,8 @@ struct Executor::Impl {
 
   // Splits `rows` into chunks of at most kRowsPerChunk (activations of a chunk stay in cache),
   // about as many per worker, prepares every plan here (allocation may throw), then runs
-  // f(plan, begin, count) on the chunks in parallel. Kernels do not throw.
+  // f(plan, begin, count) on the chunks in parallel. Kernels do not throw; an exception from f
+  // (an allocation) reaches the caller once every chunk is done.
   template <typename F>
   void Parallel(std::int64_t rows, F&& f) {
     if (rows == 0) return;
