@@ -8,8 +8,8 @@ Needs python3-torch, python3-onnx, python3-numpy (Debian). Run:
   /usr/bin/python3 benchmarks/compare/torch_runtime.py [--min-time 0.5] [--json out.json]
 
 With --rampart-json (the output of robustness_runtime_bench --benchmark_format=json) it also
-prints the side-by-side table: rampart and PyTorch samples/s and their ratio, by wall clock and,
-for 1 thread, by CPU time (the fairer figure on a loaded machine).
+prints the side-by-side table: rampart and PyTorch samples/s and their ratio, by wall clock and
+by process CPU time (all threads; the fairer figure on a loaded machine).
 """
 import argparse
 import json
@@ -122,14 +122,14 @@ def print_ratios(torch_rows, path):
             cpu = max(cpu, ours[key][1])
         ours[key] = (wall, cpu, b.get("label", ""))
     print()
-    print("| model | pass | batch | threads | rampart | PyTorch | ratio (wall) | ratio (CPU, 1 thread) |")
+    print("| model | pass | batch | threads | rampart | PyTorch | ratio (wall) | ratio (CPU) |")
     print("|---|---|---|---|---|---|---|---|")
     for r in torch_rows:
         key = (r["model"], r["kind"], r["batch"], r["threads"])
         if key not in ours:
             continue
         wall, cpu, label = ours[key]
-        cpu_ratio = (f"{cpu / r['samples_per_cpu_second']:.2f}x" if r["threads"] == 1 else "")
+        cpu_ratio = f"{cpu / r['samples_per_cpu_second']:.2f}x"
         pass_name = "forward" if r["kind"] == "forward" else "+ input gradient"
         print(f"| {r['model'].upper()} | {pass_name} | {r['batch']} | {r['threads']} | "
               f"{wall / 1e3:.1f}k | {r['samples_per_second'] / 1e3:.1f}k | "
