@@ -58,7 +58,7 @@ TEST(Kernels, GemmMatchesReferenceOnEveryTileShape) {
       // Sizes around the tile edges (4 rows, 2 vectors of 4 or 8 columns).
       const std::int64_t m = 1 + static_cast<std::int64_t>(rng() % 13);
       const std::int64_t n = 1 + static_cast<std::int64_t>(rng() % 41);
-      const std::int64_t k = static_cast<std::int64_t>(rng() % 20);
+      const auto k = static_cast<std::int64_t>(rng() % 20);
       const std::int64_t lda = k + static_cast<std::int64_t>(rng() % 3);
       const std::int64_t ldb = n + static_cast<std::int64_t>(rng() % 3);
       const std::int64_t ldc = n + static_cast<std::int64_t>(rng() % 3);
@@ -269,10 +269,10 @@ TEST(Kernels, FixtureCnnAgreesAcrossInstructionSetsAndThreads) {
       for (const int threads : {1, 2}) {
         Executor executor(model, {.threads = threads});
         const LossGradient g = executor.Gradient(x, labels, Loss::kCrossEntropy);
-        const double scale = reference.gradient.cwiseAbs().maxCoeff();
+        const float scale = reference.gradient.cwiseAbs().maxCoeff();
         EXPECT_LT((g.logits - reference.logits).cwiseAbs().maxCoeff(), 1e-5)
             << IsaName(isa) << " threads " << threads << " batch " << batch;
-        EXPECT_LT((g.gradient - reference.gradient).cwiseAbs().maxCoeff(), 1e-5 * scale)
+        EXPECT_LT((g.gradient - reference.gradient).cwiseAbs().maxCoeff(), 1e-5F * scale)
             << IsaName(isa) << " threads " << threads << " batch " << batch;
         // Repeated calls reuse the plans and the thread pool.
         const Batch again = executor.Gradient(x, labels, Loss::kCrossEntropy).gradient;
