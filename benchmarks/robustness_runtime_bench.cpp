@@ -4,6 +4,11 @@
 // Compare with benchmarks/compare/torch_runtime.py (PyTorch eager, same weights).
 //
 //   build/release/benchmarks/robustness_runtime_bench --benchmark_min_time=0.5
+//
+// The label of each result names the kernels that ran ("avx2": AVX2 + FMA, picked at run time
+// when the CPU has them; "generic": the build's baseline ISA). RAMPART_BENCH_KERNELS=generic in
+// the environment forces the baseline kernels, to measure what a CPU without AVX2 gets.
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -11,6 +16,8 @@
 
 #include <rampart/robustness/executor.h>
 #include <rampart/robustness/npy.h>
+
+#include "ops/kernels.h"
 
 namespace {
 
@@ -23,9 +30,27 @@ using rampart::robustness::ReadNpy;
 
 const std::string kDir = std::string(RAMPART_TESTDATA_DIR) + "/robustness/";
 
+// Applies RAMPART_BENCH_KERNELS once and names the kernels in use.
+std::string KernelLabel() {
+  static const bool applied = [] {
+    const char* requested = std::getenv("RAMPART_BENCH_KERNELS");  // NOLINT(concurrency-mt-unsafe)
+    if (requested != nullptr && std::string(requested) == "generic") {
+      (void)rampart::robustness::internal::SetKernelIsa(
+          rampart::robustness::internal::KernelIsa::kGeneric);
+    }
+    return true;
+  }();
+  (void)applied;
+  return rampart::robustness::internal::ActiveKernelIsa() ==
+                 rampart::robustness::internal::KernelIsa::kAvx2
+             ? "avx2"
+             : "generic";
+}
+
 void Run(benchmark::State& state, const std::string& name, bool gradient) {
   const auto batch = static_cast<Eigen::Index>(state.range(0));
   const auto threads = static_cast<int>(state.range(1));
+  state.SetLabel(KernelLabel());
   Executor executor(OnnxModel::Load(kDir + name + ".onnx"), {.threads = threads});
   // Inputs from the data the models were trained on (tiled), so that activations and gradients
   // have realistic magnitudes: far out-of-distribution inputs saturate the softmax and make
@@ -55,7 +80,9 @@ void Args(benchmark::internal::Benchmark* b) {
   for (const int threads : {1, 2}) {
     for (const int batch : {1, 32, 256}) b->Args({batch, threads});
   }
-  b->ArgNames({"batch", "threads"})->UseRealTime();
+  // Process CPU time (all threads), as torch_runtime.py measures it: on a loaded machine
+  // samples per CPU-second is the fair comparison, wall time is not.
+  b->ArgNames({"batch", "threads"})->UseRealTime()->MeasureProcessCPUTime();
 }
 
 void BM_MlpForward(benchmark::State& state) {

@@ -6,6 +6,10 @@ committed ONNX files into the architectures of tests/robustness/fixtures/make_mo
 
 Needs python3-torch, python3-onnx, python3-numpy (Debian). Run:
   /usr/bin/python3 benchmarks/compare/torch_runtime.py [--min-time 0.5] [--json out.json]
+
+With --rampart-json (the output of robustness_runtime_bench --benchmark_format=json) it also
+prints the side-by-side table: rampart and PyTorch samples/s and their ratio, by wall clock and
+by process CPU time (all threads; the fairer figure on a loaded machine).
 """
 import argparse
 import json
@@ -50,6 +54,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--min-time", type=float, default=0.5)
     parser.add_argument("--json")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="measure each case this many times and keep the fastest (a loaded "
+                             "machine only ever slows a run down)")
+    parser.add_argument("--rampart-json", help="robustness_runtime_bench JSON output to compare")
     args = parser.parse_args()
     rows = []
     for name in ("mlp", "cnn"):
@@ -73,7 +81,9 @@ def main():
                     torch.autograd.grad(loss, xg)
 
                 for kind, fn in (("forward", forward), ("gradient", gradient)):
-                    wall, cpu = measure(fn, args.min_time)
+                    runs = [measure(fn, args.min_time) for _ in range(max(1, args.repeat))]
+                    wall = min(r[0] for r in runs)
+                    cpu = min(r[1] for r in runs)
                     rows.append({"model": name, "kind": kind, "batch": batch, "threads": threads,
                                  "samples_per_second": batch / wall,
                                  "samples_per_cpu_second": batch / cpu})
@@ -83,6 +93,50 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=2)
+    if args.rampart_json:
+        print_ratios(rows, args.rampart_json)
+
+
+def print_ratios(torch_rows, path):
+    """Markdown table of rampart vs PyTorch from the benchmark's JSON (names like
+    BM_CnnGradient/batch:32/threads:2/real_time)."""
+    with open(path) as f:
+        bench = json.load(f)
+    ours = {}
+    for b in bench["benchmarks"]:
+        if b.get("run_type", "iteration") != "iteration":
+            continue
+        parts = b["name"].split("/")
+        model = "mlp" if parts[0].startswith("BM_Mlp") else "cnn"
+        kind = "gradient" if parts[0].endswith("Gradient") else "forward"
+        batch = int(parts[1].split(":")[1])
+        threads = int(parts[2].split(":")[1])
+        # real_time and cpu_time are per iteration, in time_unit (ns by default).
+        scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b.get("time_unit", "ns")]
+        # With --benchmark_repetitions, keep the fastest run (as --repeat does for PyTorch).
+        key = (model, kind, batch, threads)
+        wall = batch / (b["real_time"] * scale)
+        cpu = batch / (b["cpu_time"] * scale)
+        if key in ours:
+            wall = max(wall, ours[key][0])
+            cpu = max(cpu, ours[key][1])
+        ours[key] = (wall, cpu, b.get("label", ""))
+    print()
+    print("| model | pass | batch | threads | rampart | PyTorch | ratio (wall) | ratio (CPU) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in torch_rows:
+        key = (r["model"], r["kind"], r["batch"], r["threads"])
+        if key not in ours:
+            continue
+        wall, cpu, label = ours[key]
+        cpu_ratio = f"{cpu / r['samples_per_cpu_second']:.2f}x"
+        pass_name = "forward" if r["kind"] == "forward" else "+ input gradient"
+        print(f"| {r['model'].upper()} | {pass_name} | {r['batch']} | {r['threads']} | "
+              f"{wall / 1e3:.1f}k | {r['samples_per_second'] / 1e3:.1f}k | "
+              f"{wall / r['samples_per_second']:.2f}x | {cpu_ratio} |")
+    labels = sorted({v[2] for v in ours.values() if v[2]})
+    if labels:
+        print(f"\nrampart kernels: {', '.join(labels)}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,11 @@
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -15,8 +21,8 @@ namespace {
 using internal::Graph;
 using internal::InputRef;
 
-// Fewer rows than this per thread do not pay for a thread start (~50 us).
-constexpr std::int64_t kMinRowsPerThread = 48;
+// Fewer rows than this per thread do not pay for waking a pool thread (a few microseconds).
+constexpr std::int64_t kMinRowsPerThread = 8;
 // Rows run through the graph at once: large enough for efficient GEMMs, small enough that a
 // chunk's activations and gradients stay in the L2 cache of small CNNs.
 constexpr std::int64_t kRowsPerChunk = 32;
@@ -92,6 +98,125 @@ struct Plan {
   std::vector<Step> steps;
 };
 
+// Threads started once per executor and reused by every call: starting threads per call costs
+// ~50 us, more than a small batch takes. Run(threads, items, body) runs body(thread, item) for
+// every item on the caller (thread 0) and up to threads - 1 pool threads. Items are claimed one
+// at a time from a shared counter, so a pool thread that the OS schedules late (a loaded machine)
+// only means the others take its share; the call waits for claimed items alone. A waiting pool
+// thread spins briefly before it sleeps, because calls of an attack loop come back-to-back.
+class ThreadPool {
+ public:
+  using Body = std::function<void(int, std::int64_t)>;
+
+  explicit ThreadPool(int extra_threads) {
+    for (int i = 0; i < extra_threads; ++i) threads_.emplace_back([this, i] { Loop(i + 1); });
+  }
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+  ~ThreadPool() {
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+      job_.fetch_add(1, std::memory_order_release);
+    }
+    wake_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+
+  void Run(int threads, std::int64_t items, const Body& body) {
+    if (threads <= 1 || threads_.empty() || items <= 1) {
+      for (std::int64_t i = 0; i < items; ++i) body(0, i);
+      return;
+    }
+    std::uint64_t job = 0;
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      job = job_.load(std::memory_order_relaxed) + 1;
+      body_ = &body;
+      items_ = items;
+      active_ = threads;
+      done_.store(0, std::memory_order_relaxed);
+      claim_.store((job & kJobMask) << kItemBits, std::memory_order_relaxed);
+      job_.store(job, std::memory_order_release);
+    }
+    wake_.notify_all();
+    Work(0, job, body, items);
+    while (done_.load(std::memory_order_acquire) != items) std::this_thread::yield();
+    std::exception_ptr error;
+    {
+      const std::lock_guard<std::mutex> lock(error_mutex_);
+      std::swap(error, error_);
+    }
+    if (error) std::rethrow_exception(error);
+  }
+
+ private:
+  static constexpr int kItemBits = 32;
+  static constexpr std::uint64_t kItemMask = (std::uint64_t{1} << kItemBits) - 1;
+  static constexpr std::uint64_t kJobMask = kItemMask;
+
+  // Claims and runs items of `job` until none is left. The claim (job number and next item in
+  // one atomic) fails once the job is over, so a late thread never touches a finished job's body.
+  void Work(int thread, std::uint64_t job, const Body& body, std::int64_t items) {
+    const std::uint64_t tag = (job & kJobMask) << kItemBits;
+    for (;;) {
+      std::uint64_t current = claim_.load(std::memory_order_acquire);
+      do {
+        if ((current & ~kItemMask) != tag ||
+            static_cast<std::int64_t>(current & kItemMask) >= items) {
+          return;
+        }
+      } while (!claim_.compare_exchange_weak(current, current + 1, std::memory_order_acq_rel));
+      try {
+        body(thread, static_cast<std::int64_t>(current & kItemMask));
+      } catch (...) {
+        // Kept for the caller (e.g. bad_alloc in a loss); the other items still run.
+        const std::lock_guard<std::mutex> lock(error_mutex_);
+        if (!error_) error_ = std::current_exception();
+      }
+      done_.fetch_add(1, std::memory_order_acq_rel);
+    }
+  }
+
+  void Loop(int index) {
+    std::uint64_t seen = 0;
+    for (;;) {
+      // Spin for up to ~100 us, then sleep until the next call.
+      const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(100);
+      while (job_.load(std::memory_order_acquire) == seen &&
+             std::chrono::steady_clock::now() < spin_until) {
+        std::this_thread::yield();
+      }
+      const Body* body = nullptr;
+      std::int64_t items = 0;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        wake_.wait(lock, [&] { return job_.load(std::memory_order_relaxed) != seen; });
+        seen = job_.load(std::memory_order_relaxed);
+        if (stop_) return;
+        if (index < active_) {
+          body = body_;
+          items = items_;
+        }
+      }
+      if (body != nullptr) Work(index, seen, *body, items);
+    }
+  }
+
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::atomic<std::uint64_t> job_{0};
+  std::atomic<std::uint64_t> claim_{0};
+  std::atomic<std::int64_t> done_{0};
+  std::mutex error_mutex_;
+  std::exception_ptr error_;
+  const Body* body_ = nullptr;
+  std::int64_t items_ = 0;
+  int active_ = 0;
+  bool stop_ = false;
+};
+
 struct Worker {
   std::map<std::int64_t, std::unique_ptr<Plan>> plans;
 
@@ -108,10 +233,14 @@ struct Executor::Impl {
   OnnxModel model;
   int threads;
   std::vector<Worker> workers;
+  ThreadPool pool;
 
-  Impl(OnnxModel m, int t) : model(std::move(m)), threads(t) {
-    if (threads <= 0) threads = static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  Impl(OnnxModel m, int t) : model(std::move(m)), threads(ResolveThreads(t)), pool(threads - 1) {
     workers.resize(static_cast<std::size_t>(threads));
+  }
+
+  static int ResolveThreads(int t) {
+    return t > 0 ? t : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
   }
 
   [[nodiscard]] const Graph& graph() const { return model.graph(); }
@@ -126,37 +255,31 @@ struct Executor::Impl {
   }
 
   // Splits `rows` into chunks of at most kRowsPerChunk (activations of a chunk stay in cache),
-  // deals them to up to `threads` workers, prepares every plan here (allocation may throw), then
-  // runs f(plan, begin, count) on the chunks in parallel. Kernels do not throw.
+  // about as many per worker, prepares every plan here (allocation may throw), then runs
+  // f(plan, begin, count) on the chunks in parallel. Kernels do not throw; an exception from f
+  // (an allocation) reaches the caller once every chunk is done.
   template <typename F>
   void Parallel(std::int64_t rows, F&& f) {
     if (rows == 0) return;
-    const std::int64_t chunks = (rows + kRowsPerChunk - 1) / kRowsPerChunk;
-    const std::int64_t used = std::max<std::int64_t>(
-        1, std::min<std::int64_t>({threads, chunks, rows / kMinRowsPerThread}));
-    const auto run = [&](std::int64_t worker) {
-      for (std::int64_t c = worker; c < chunks; c += used) {
-        const std::int64_t begin = c * kRowsPerChunk;
-        const std::int64_t count = std::min(kRowsPerChunk, rows - begin);
-        f(*workers[static_cast<std::size_t>(worker)].plans.at(count), begin, count);
-      }
-    };
+    const std::int64_t used = std::clamp<std::int64_t>(rows / kMinRowsPerThread, 1, threads);
+    const std::int64_t per_worker = (rows + used - 1) / used;
+    const std::int64_t chunk = std::min(kRowsPerChunk, per_worker);
+    const std::int64_t chunks = (rows + chunk - 1) / chunk;
+    const std::int64_t tail = rows - (chunks - 1) * chunk;
     for (std::int64_t worker = 0; worker < used; ++worker) {
-      // A worker needs at most two sizes per call (full chunks and the tail); drop old plans
+      // Any worker may run any chunk: each needs the full and the tail size. Drop old plans
       // before adding new ones so the count stays bounded.
       Worker& w = workers[static_cast<std::size_t>(worker)];
-      const std::int64_t tail = rows - (chunks - 1) * kRowsPerChunk;
-      const bool missing =
-          w.plans.count(std::min(kRowsPerChunk, rows)) == 0 || w.plans.count(tail) == 0;
+      const bool missing = w.plans.count(chunk) == 0 || w.plans.count(tail) == 0;
       if (missing && w.plans.size() + 2 > kMaxPlansPerWorker) w.plans.clear();
-      for (std::int64_t c = worker; c < chunks; c += used) {
-        (void)w.PlanFor(graph(), std::min(kRowsPerChunk, rows - c * kRowsPerChunk));
-      }
+      (void)w.PlanFor(graph(), chunk);
+      (void)w.PlanFor(graph(), tail);
     }
-    std::vector<std::thread> pool;
-    for (std::int64_t worker = 1; worker < used; ++worker) pool.emplace_back(run, worker);
-    run(0);
-    for (std::thread& t : pool) t.join();
+    const ThreadPool::Body body = [&](int worker, std::int64_t c) {
+      const std::int64_t count = std::min(chunk, rows - c * chunk);
+      f(*workers[static_cast<std::size_t>(worker)].plans.at(count), c * chunk, count);
+    };
+    pool.Run(static_cast<int>(used), chunks, body);
   }
 
   void RunForward(Plan& plan, const Eigen::Ref<const Batch>& inputs, std::int64_t begin,

@@ -4,6 +4,7 @@
 // so that the finite difference measures one linear piece.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <random>
 
@@ -271,6 +272,68 @@ TEST(OpGradient, Pooling) {
   b.Node("GlobalAveragePool", {"x"}, {"y"});
   b.Output("y");
   CheckGradient(b.Build(), RandomBatch(rng, 2, 60), rng);
+}
+
+TEST(OpGradient, MaxPoolPairWindows) {
+  // The 2x2, stride-2 fast path, on even and odd input sizes (an odd last row/column is skipped).
+  std::mt19937 rng(18);
+  for (const std::int64_t h : {4, 5}) {
+    ModelBuilder b({3, h, 6}, 12);
+    auto& node = b.Node("MaxPool", {"x"}, {"y"});
+    AttrInts(node, "kernel_shape", {2, 2});
+    AttrInts(node, "strides", {2, 2});
+    b.Output("y");
+    SCOPED_TRACE("height " + std::to_string(h));
+    CheckGradient(b.Build(), SeparatedBatch(rng, 2, 3 * h * 6, 0.05F), rng);
+  }
+}
+
+TEST(OpGradient, MaxPoolPairWindowTiesAndNaN) {
+  // As PyTorch: the first maximum of a window (row-major) gets the gradient, a NaN beats numbers.
+  ModelBuilder b({1, 2, 8}, 12);
+  auto& node = b.Node("MaxPool", {"x"}, {"y"});
+  AttrInts(node, "kernel_shape", {2, 2});
+  AttrInts(node, "strides", {2, 2});
+  b.Output("y");
+  Executor executor(b.Build(), {.threads = 1});
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  Batch x(1, 16);
+  // Windows (columns 0-1, 2-3, 4-5, 6-7): a tie in the bottom row, a four-way tie, a NaN
+  // after a larger number, -0 before +0.
+  x << 1, 2, 5, 5, 1, nan, -0.0F, 0.0F,  //
+      3, 3, 5, 5, 9, nan, 0.0F, -0.0F;
+  const Batch y = executor.Forward(x);
+  EXPECT_EQ(y(0, 0), 3.0F);
+  EXPECT_EQ(y(0, 1), 5.0F);
+  EXPECT_TRUE(std::isnan(y(0, 2)));
+  const Batch grad = executor.Vjp(x, Batch::Constant(1, 4, 1.0F));
+  Batch expected = Batch::Zero(1, 16);
+  expected(0, 8) = 1.0F;  // first 3
+  expected(0, 2) = 1.0F;  // first 5
+  expected(0, 5) = 1.0F;  // first NaN
+  expected(0, 6) = 1.0F;  // -0 first, +0 is not larger
+  EXPECT_EQ(grad, expected);
+}
+
+TEST(OpGradient, ConvLargerThanKernelTiles) {
+  // Enough output channels, pixels and input channels for full GEMM tiles plus edges, with the
+  // padded im2col at strides 1 and 2 and a pointwise (1x1) convolution.
+  std::mt19937 rng(19);
+  struct Case {
+    std::int64_t c, m, h, w, k, stride, pad;
+  };
+  for (const Case& t :
+       {Case{3, 10, 9, 11, 3, 1, 1}, Case{2, 6, 9, 8, 3, 2, 1}, Case{5, 7, 6, 7, 1, 1, 0}}) {
+    ModelBuilder b({t.c, t.h, t.w});
+    b.Floats("W", {t.m, t.c, t.k, t.k}, RandomValues(rng, t.m * t.c * t.k * t.k));
+    b.Floats("B", {t.m}, RandomValues(rng, t.m));
+    auto& node = b.Node("Conv", {"x", "W", "B"}, {"y"});
+    AttrInts(node, "strides", {t.stride, t.stride});
+    AttrInts(node, "pads", {t.pad, t.pad, t.pad, t.pad});
+    b.Output("y");
+    SCOPED_TRACE("channels " + std::to_string(t.c) + " -> " + std::to_string(t.m));
+    CheckGradient(b.Build(), RandomBatch(rng, 2, t.c * t.h * t.w), rng);
+  }
 }
 
 TEST(OpGradient, AveragePoolCountIncludePadClosedForm) {

@@ -1,12 +1,15 @@
-// 2-D convolution (NCHW) with pads, strides, dilations and groups: im2col over the whole chunk of
-// the batch (columns = samples x output pixels) and one Eigen GEMM per group, so small images
-// still make large, efficient matrix products.
+// 2-D convolution (NCHW) with pads, strides, dilations and groups: per sample and group, im2col
+// into a small reused buffer and one GEMM of the runtime's dispatched kernel (ops/kernels.h)
+// that writes the NCHW output directly; the input gradient is one GEMM with the transposed
+// weights followed by col2im. No layout transposes, no per-call allocation.
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <rampart/common/error.h>
 
+#include "ops/kernels.h"
 #include "ops/op.h"
 #include "ops/window.h"
 
@@ -35,6 +38,17 @@ class ConvOp final : public Op {
       throw InputError("group " + std::to_string(group_) + " does not divide the " +
                        std::to_string(weight.shape[0]) + " output channels");
     }
+    const std::int64_t mg = weight.shape[0] / group_;
+    const std::int64_t k = weight.shape[1] * weight.shape[2] * weight.shape[3];
+    weights_t_.resize(weight.floats.size());
+    for (std::int64_t grp = 0; grp < group_; ++grp) {
+      for (std::int64_t m = 0; m < mg; ++m) {
+        for (std::int64_t i = 0; i < k; ++i) {
+          weights_t_[static_cast<std::size_t>((grp * k + i) * mg + m)] =
+              weight.floats[static_cast<std::size_t>((grp * mg + m) * k + i)];
+        }
+      }
+    }
     if (node.HasInput(2)) {
       const ConstTensor& bias = node.ConstantFloats(2, "B (bias)");
       if (bias.shape.size() != 1 || bias.shape[0] != weight.shape[0]) {
@@ -61,69 +75,77 @@ class ConvOp final : public Op {
 
   std::int64_t ScratchSize(const std::vector<Shape>& in, const Shape& out) const override {
     const Geometry g = GetGeometry(in[0], out);
-    return g.k * g.cols + g.mg * g.cols;
+    return g.pointwise ? 0 : g.k * g.p + g.cg * g.hp * g.wp;
   }
 
+  // Per sample and group: y_s = W_g * im2col(x_s) + b, one GEMM straight into the NCHW output
+  // (the columns of a sample are its output pixels), with the sample's columns in L1.
   void Forward(const ForwardArgs& args) const override {
     const Geometry g = GetGeometry(args.input_shapes[0], args.output_shape);
     const float* x = args.inputs[0];
     const float* w = args.inputs[1];
     const float* bias = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
     float* col = args.scratch;
-    float* ybuf = args.scratch + g.k * g.cols;
-    for (std::int64_t grp = 0; grp < group_; ++grp) {
-      Im2Col(g, x, grp, col);
-      const ConstMatrixMap wg(w + grp * g.mg * g.k, g.mg, g.k);
-      const ConstMatrixMap cols(col, g.k, g.cols);
-      if (g.n == 1) {
-        MatrixMap y(args.output + grp * g.mg * g.p, g.mg, g.p);
-        y.noalias() = wg * cols;
-        continue;
-      }
-      MatrixMap yb(ybuf, g.mg, g.cols);
-      yb.noalias() = wg * cols;
-      for (std::int64_t s = 0; s < g.n; ++s) {
-        for (std::int64_t m = 0; m < g.mg; ++m) {
-          std::copy(ybuf + m * g.cols + s * g.p, ybuf + m * g.cols + (s + 1) * g.p,
-                    args.output + (s * g.m + grp * g.mg + m) * g.p);
+    for (std::int64_t s = 0; s < g.n; ++s) {
+      const float* xs = x + s * g.c * g.h * g.w;
+      for (std::int64_t grp = 0; grp < group_; ++grp) {
+        const float* b = xs + grp * g.cg * g.h * g.w;
+        if (!g.pointwise) {
+          Im2Col(g, xs, grp, col, col + g.k * g.p);
+          b = col;
         }
-      }
-    }
-    if (bias != nullptr) {
-      for (std::int64_t s = 0; s < g.n; ++s) {
-        for (std::int64_t m = 0; m < g.m; ++m) {
-          float* row = args.output + (s * g.m + m) * g.p;
-          for (std::int64_t p = 0; p < g.p; ++p) row[p] += bias[m];
-        }
+        Gemm({.m = g.mg,
+              .n = g.p,
+              .k = g.k,
+              .a = w + grp * g.mg * g.k,
+              .lda = g.k,
+              .b = b,
+              .ldb = g.p,
+              .c = args.output + (s * g.m + grp * g.mg) * g.p,
+              .ldc = g.p,
+              .bias = bias == nullptr ? nullptr : bias + grp * g.mg});
       }
     }
   }
 
+  // dx_s = col2im(W_g^T * dy_s): the GEMM reads dy in place (NCHW rows are the output pixels) and
+  // the transposed weights prepared at load time; pointwise convolutions add into dx directly.
   void Backward(const BackwardArgs& args) const override {
     float* dx = args.input_grads[0];
     if (dx == nullptr) return;
     const Geometry g = GetGeometry(args.input_shapes[0], args.output_shape);
-    const float* w = args.inputs[1];
     float* col = args.scratch;
-    float* ybuf = args.scratch + g.k * g.cols;
-    for (std::int64_t grp = 0; grp < group_; ++grp) {
-      for (std::int64_t s = 0; s < g.n; ++s) {
-        for (std::int64_t m = 0; m < g.mg; ++m) {
-          const float* src = args.output_grad + (s * g.m + grp * g.mg + m) * g.p;
-          std::copy(src, src + g.p, ybuf + m * g.cols + s * g.p);
+    for (std::int64_t s = 0; s < g.n; ++s) {
+      float* dxs = dx + s * g.c * g.h * g.w;
+      for (std::int64_t grp = 0; grp < group_; ++grp) {
+        GemmArgs gemm{.m = g.k,
+                      .n = g.p,
+                      .k = g.mg,
+                      .a = weights_t_.data() + grp * g.k * g.mg,
+                      .lda = g.mg,
+                      .b = args.output_grad + (s * g.m + grp * g.mg) * g.p,
+                      .ldb = g.p,
+                      .c = col,
+                      .ldc = g.p};
+        if (g.pointwise) {
+          gemm.c = dxs + grp * g.cg * g.h * g.w;
+          gemm.accumulate = true;
+          Gemm(gemm);
+          continue;
         }
+        Gemm(gemm);
+        Col2Im(g, col, grp, dxs, col + g.k * g.p);
       }
-      const ConstMatrixMap wg(w + grp * g.mg * g.k, g.mg, g.k);
-      const ConstMatrixMap dy(ybuf, g.mg, g.cols);
-      MatrixMap dcol(col, g.k, g.cols);
-      dcol.noalias() = wg.transpose() * dy;
-      Col2Im(g, col, grp, dx);
     }
   }
 
  private:
   struct Geometry {
-    std::int64_t n, c, h, w, m, oh, ow, cg, mg, k, p, cols, pad_top, pad_left;
+    std::int64_t n, c, h, w, m, oh, ow, cg, mg, k, p, pad_top, pad_left;
+    // The padded buffer of Im2Col: hp x wp per channel covers every position a window reads;
+    // the input's top-left copy_h x copy_w block lands at (pad_top, pad_left).
+    std::int64_t hp, wp, copy_h, copy_w;
+    bool pointwise;  // 1x1 kernel, stride 1, no padding: im2col is the identity
   };
 
   [[nodiscard]] Geometry GetGeometry(const Shape& x, const Shape& y) const {
@@ -139,94 +161,66 @@ class ConvOp final : public Op {
     g.mg = g.m / group_;
     g.k = g.cg * window_.kernel_h * window_.kernel_w;
     g.p = g.oh * g.ow;
-    g.cols = g.n * g.p;
     const Window2d::Resolved r = window_.Resolve(g.h, g.w);
     g.pad_top = r.pad_top;
     g.pad_left = r.pad_left;
+    g.hp = std::max<std::int64_t>(
+        (g.oh - 1) * window_.stride_h + (window_.kernel_h - 1) * window_.dilation_h + 1, 1);
+    g.wp = std::max<std::int64_t>(
+        (g.ow - 1) * window_.stride_w + (window_.kernel_w - 1) * window_.dilation_w + 1, 1);
+    g.copy_h = std::clamp<std::int64_t>(g.hp - g.pad_top, 0, g.h);
+    g.copy_w = std::clamp<std::int64_t>(g.wp - g.pad_left, 0, g.w);
+    g.pointwise = window_.kernel_h == 1 && window_.kernel_w == 1 && window_.stride_h == 1 &&
+                  window_.stride_w == 1 && r.pad_top == 0 && r.pad_left == 0 && g.oh == g.h &&
+                  g.ow == g.w;
     return g;
   }
 
-  // Output columns [lo, hi) whose input column ow*sw - pl + kj*dw lies inside [0, w).
-  struct ColumnRange {
-    std::int64_t lo;
-    std::int64_t hi;
-    std::int64_t offset;  // input column = ow * stride + offset
-  };
-
-  [[nodiscard]] ColumnRange Columns(const Geometry& g, std::int64_t kj) const {
-    const std::int64_t stride = window_.stride_w;
-    const std::int64_t offset = kj * window_.dilation_w - g.pad_left;
-    // lo: smallest ow with ow*stride + offset >= 0; hi: one past the largest with < w.
-    std::int64_t lo = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-    std::int64_t hi = g.w - offset <= 0 ? 0 : (g.w - offset - 1) / stride + 1;
-    lo = std::min(lo, g.ow);
-    hi = std::clamp(hi, lo, g.ow);
-    return {lo, hi, offset};
+  [[nodiscard]] PatchGeometry Patches(const Geometry& g) const {
+    return {.channels = g.cg,
+            .kernel_h = window_.kernel_h,
+            .kernel_w = window_.kernel_w,
+            .stride_h = window_.stride_h,
+            .stride_w = window_.stride_w,
+            .dilation_h = window_.dilation_h,
+            .dilation_w = window_.dilation_w,
+            .hp = g.hp,
+            .wp = g.wp,
+            .oh = g.oh,
+            .ow = g.ow};
   }
 
-  // col[(c, ki, kj), (s, oh, ow)] = x[s, grp*cg + c, oh*sh - pt + ki*dh, ow*sw - pl + kj*dw].
-  void Im2Col(const Geometry& g, const float* x, std::int64_t grp, float* col) const {
-    const Window2d& win = window_;
+  // col[(c, ki, kj), (oh, ow)] = x_s[grp*cg + c, oh*sh - pt + ki*dh, ow*sw - pl + kj*dw] for one
+  // sample, zero outside the input. The group's channels are first copied into a zero-padded
+  // buffer covering every position a window reads, so each row of col is a plain strided copy
+  // of the same length (no bounds to test, no branch to mispredict).
+  void Im2Col(const Geometry& g, const float* xs, std::int64_t grp, float* col,
+              float* padded) const {
+    const std::int64_t plane = g.hp * g.wp;
+    std::fill(padded, padded + g.cg * plane, 0.0F);
     for (std::int64_t c = 0; c < g.cg; ++c) {
-      for (std::int64_t ki = 0; ki < win.kernel_h; ++ki) {
-        for (std::int64_t kj = 0; kj < win.kernel_w; ++kj) {
-          const ColumnRange cr = Columns(g, kj);
-          float* row = col + ((c * win.kernel_h + ki) * win.kernel_w + kj) * g.cols;
-          for (std::int64_t s = 0; s < g.n; ++s) {
-            const float* plane = x + (s * g.c + grp * g.cg + c) * g.h * g.w;
-            float* out = row + s * g.p;
-            for (std::int64_t oh = 0; oh < g.oh; ++oh) {
-              const std::int64_t ih = oh * win.stride_h - g.pad_top + ki * win.dilation_h;
-              float* out_row = out + oh * g.ow;
-              if (ih < 0 || ih >= g.h) {
-                std::fill(out_row, out_row + g.ow, 0.0F);
-                continue;
-              }
-              const float* in_row = plane + ih * g.w + cr.offset;
-              std::fill(out_row, out_row + cr.lo, 0.0F);
-              if (win.stride_w == 1) {
-                std::copy(in_row + cr.lo, in_row + cr.hi, out_row + cr.lo);
-              } else {
-                for (std::int64_t ow = cr.lo; ow < cr.hi; ++ow) {
-                  out_row[ow] = in_row[ow * win.stride_w];
-                }
-              }
-              std::fill(out_row + cr.hi, out_row + g.ow, 0.0F);
-            }
-          }
-        }
-      }
+      CopyRows(xs + (grp * g.cg + c) * g.h * g.w, g.w,
+               padded + c * plane + g.pad_top * g.wp + g.pad_left, g.wp, g.copy_h, g.copy_w);
     }
+    internal::Im2Col(Patches(g), padded, col);
   }
 
-  // The adjoint of Im2Col: dx[...] += dcol[...].
-  void Col2Im(const Geometry& g, const float* col, std::int64_t grp, float* dx) const {
-    const Window2d& win = window_;
+  // The adjoint of Im2Col for one sample: dx_s[...] += col[...], through the padded buffer.
+  void Col2Im(const Geometry& g, const float* col, std::int64_t grp, float* dxs,
+              float* padded) const {
+    const std::int64_t plane = g.hp * g.wp;
+    std::fill(padded, padded + g.cg * plane, 0.0F);
+    internal::Col2Im(Patches(g), col, padded);
     for (std::int64_t c = 0; c < g.cg; ++c) {
-      for (std::int64_t ki = 0; ki < win.kernel_h; ++ki) {
-        for (std::int64_t kj = 0; kj < win.kernel_w; ++kj) {
-          const ColumnRange cr = Columns(g, kj);
-          const float* row = col + ((c * win.kernel_h + ki) * win.kernel_w + kj) * g.cols;
-          for (std::int64_t s = 0; s < g.n; ++s) {
-            float* plane = dx + (s * g.c + grp * g.cg + c) * g.h * g.w;
-            const float* in = row + s * g.p;
-            for (std::int64_t oh = 0; oh < g.oh; ++oh) {
-              const std::int64_t ih = oh * win.stride_h - g.pad_top + ki * win.dilation_h;
-              if (ih < 0 || ih >= g.h) continue;
-              const float* in_row = in + oh * g.ow;
-              float* out_row = plane + ih * g.w + cr.offset;
-              for (std::int64_t ow = cr.lo; ow < cr.hi; ++ow) {
-                out_row[ow * win.stride_w] += in_row[ow];
-              }
-            }
-          }
-        }
-      }
+      AddRows(padded + c * plane + g.pad_top * g.wp + g.pad_left, g.wp,
+              dxs + (grp * g.cg + c) * g.h * g.w, g.w, g.copy_h, g.copy_w);
     }
   }
 
   Window2d window_;
   std::int64_t group_;
+  // Per group, W_g transposed: (cg * kh * kw) x mg, row-major, for the backward GEMM.
+  std::vector<float> weights_t_;
 };
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <rampart/common/error.h>
 
+#include "ops/kernels.h"
 #include "ops/op.h"
 
 namespace rampart::robustness::internal {
@@ -234,14 +235,9 @@ class UnaryOp final : public Op {
     const float* dy = args.output_grad;
     const std::int64_t n = ElementCount(args.output_shape);
     switch (kind_) {
-      case UnaryKind::kRelu: {
-        // Through Eigen so that the select vectorizes (raw loops cannot: dx may alias).
-        Eigen::Map<Eigen::ArrayXf> gx(dx, n);
-        const Eigen::Map<const Eigen::ArrayXf> xx(x, n);
-        const Eigen::Map<const Eigen::ArrayXf> gy(dy, n);
-        gx += (xx > 0.0F).select(gy, 0.0F);
+      case UnaryKind::kRelu:
+        ReluBackward(x, dy, dx, n);
         break;
-      }
       case UnaryKind::kLeakyRelu:
         for (std::int64_t i = 0; i < n; ++i) dx[i] += x[i] > 0.0F ? dy[i] : alpha_ * dy[i];
         break;

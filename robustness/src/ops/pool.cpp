@@ -9,6 +9,7 @@
 
 #include <rampart/common/error.h>
 
+#include "ops/kernels.h"
 #include "ops/op.h"
 #include "ops/window.h"
 
@@ -44,6 +45,10 @@ class PoolOp final : public Op {
   }
 
   void Forward(const ForwardArgs& args) const override {
+    if (max_ && IsPairPool(args.input_shapes[0], args.output_shape)) {
+      PairMaxForward(args);
+      return;
+    }
     const Extents e = GetExtents(args.input_shapes[0], args.output_shape);
     for (std::int64_t plane = 0; plane < e.planes; ++plane) {
       const float* x = args.inputs[0] + plane * e.h * e.w;
@@ -68,6 +73,10 @@ class PoolOp final : public Op {
 
   void Backward(const BackwardArgs& args) const override {
     if (args.input_grads[0] == nullptr) return;
+    if (max_ && IsPairPool(args.input_shapes[0], args.output_shape)) {
+      PairMaxBackward(args);
+      return;
+    }
     const Extents e = GetExtents(args.input_shapes[0], args.output_shape);
     for (std::int64_t plane = 0; plane < e.planes; ++plane) {
       const float* x = args.inputs[0] + plane * e.h * e.w;
@@ -92,6 +101,29 @@ class PoolOp final : public Op {
   }
 
  private:
+  // The common 2x2 window with stride 2 where every window lies inside the input (no padding,
+  // no dilation, no partial window from ceil_mode): no per-window ranges to look up.
+  [[nodiscard]] bool IsPairPool(const Shape& x, const Shape& y) const {
+    const Window2d& win = window_;
+    return win.kernel_h == 2 && win.kernel_w == 2 && win.stride_h == 2 && win.stride_w == 2 &&
+           win.dilation_h == 1 && win.dilation_w == 1 && win.auto_pad == "NOTSET" &&
+           win.pad_top == 0 && win.pad_left == 0 && 2 * y[2] <= x[2] && 2 * y[3] <= x[3];
+  }
+
+  // The 2x2 kernels (ops/kernels.h) pick, like ArgMax, the first maximum of each window.
+  static void PairMaxForward(const ForwardArgs& args) {
+    const Shape& x = args.input_shapes[0];
+    const Shape& y = args.output_shape;
+    MaxPool2x2(args.inputs[0], x[0] * x[1], x[2], x[3], args.output, y[2], y[3]);
+  }
+
+  static void PairMaxBackward(const BackwardArgs& args) {
+    const Shape& x = args.input_shapes[0];
+    const Shape& y = args.output_shape;
+    MaxPool2x2Backward(args.inputs[0], args.output, args.output_grad, args.input_grads[0],
+                       x[0] * x[1], x[2], x[3], y[2], y[3]);
+  }
+
   // Input positions a window covers along one axis, clipped to the input (first on the dilation
   // grid), and its extent clipped to the padded input (for count_include_pad).
   struct Range {

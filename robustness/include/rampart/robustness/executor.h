@@ -6,7 +6,7 @@
 //   // g.gradient(i, j) = d loss_i / d input(i, j)
 //
 // Buffers are planned once per batch size and reused across calls; a batch is split into chunks
-// run in parallel (std::thread), each chunk as whole-chunk Eigen GEMMs. An Executor is not
+// run in parallel on threads the executor starts once and keeps. An Executor is not
 // thread-safe: use one per thread (they can share the model).
 #pragma once
 
