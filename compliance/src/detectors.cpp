@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -8,6 +9,9 @@
 #include <unordered_map>
 
 #include <hs.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <rampart/common/error.h>
 #include <rampart/compliance/detectors.h>
@@ -539,16 +543,19 @@ class Extractor {
 };
 
 // Byte classes for WordScanner: a word is a maximal run of ASCII letters and digits.
-enum : std::uint8_t { kClassDigit = 1, kClassUpper = 2, kClassLower = 4, kClassNonHex = 8 };
+constexpr unsigned kClassDigit = 1;
+constexpr unsigned kClassUpper = 2;
+constexpr unsigned kClassLower = 4;
+constexpr unsigned kClassNonHex = 8;
 
 constexpr std::array<std::uint8_t, 256> kByteClass = [] {
   std::array<std::uint8_t, 256> table{};
   for (std::size_t c = '0'; c <= '9'; ++c) table[c] = kClassDigit;
   for (std::size_t c = 'A'; c <= 'Z'; ++c) {
-    table[c] = c > 'F' ? kClassUpper | kClassNonHex : kClassUpper;
+    table[c] = static_cast<std::uint8_t>(c > 'F' ? kClassUpper | kClassNonHex : kClassUpper);
   }
   for (std::size_t c = 'a'; c <= 'z'; ++c) {
-    table[c] = c > 'f' ? kClassLower | kClassNonHex : kClassLower;
+    table[c] = static_cast<std::uint8_t>(c > 'f' ? kClassLower | kClassNonHex : kClassLower);
   }
   return table;
 }();
@@ -572,21 +579,104 @@ class WordScanner {
       : text_(text), extractor_(extractor), literal_triggers_(literal_triggers) {}
 
   void Run() {
+    // 64 bytes at a time: bit masks of the byte classes, then the words from the transitions of
+    // the word mask (count-trailing-zeros), so that no branch depends on each byte.
     const std::size_t n = text_.size();
-    std::size_t i = 0;
-    while (true) {
-      while (i < n && Class(i) == 0) ++i;
-      if (i >= n) break;
-      const std::size_t start = i;
-      unsigned mask = 0;
-      for (unsigned c = 0; i < n && (c = Class(i)) != 0; ++i) mask |= c;
-      FlushLiteralTriggers(start);
-      OnWord(start, i, mask);
+    std::array<char, 64> tail{};
+    bool in_word = false;
+    std::size_t word_start = 0;
+    for (std::size_t base = 0; base < n; base += 64) {
+      const char* bytes = text_.data() + base;
+      if (n - base < 64) {  // zero padding: not word bytes, so the last word ends at n
+        std::memcpy(tail.data(), bytes, n - base);
+        bytes = tail.data();
+      }
+      const ChunkClasses chunk = Classify64(bytes);
+      unsigned offset = 0;
+      while (offset < 64) {
+        const std::uint64_t rest = (in_word ? ~chunk.word : chunk.word) >> offset;
+        if (rest == 0) break;
+        offset += static_cast<unsigned>(std::countr_zero(rest));
+        if (!in_word) {
+          word_start = base + offset;
+        } else {
+          const std::size_t end = base + offset;
+          Word(word_start, end,
+               word_start >= base ? WordMask(chunk, word_start - base, end - base)
+                                  : ScalarMask(word_start, end));
+        }
+        in_word = !in_word;
+      }
     }
+    if (in_word) Word(word_start, n, ScalarMask(word_start, n));
     FlushLiteralTriggers(n);
   }
 
  private:
+  struct ChunkClasses {
+    std::uint64_t word = 0;  // bit k: byte k of the chunk is an ASCII letter or digit
+    std::uint64_t digit = 0;
+    std::uint64_t upper = 0;
+    std::uint64_t lower = 0;
+    std::uint64_t non_hex = 0;  // letters G-Z, g-z
+  };
+
+  static ChunkClasses Classify64(const char* bytes) {
+    ChunkClasses c;
+#if defined(__SSE2__)
+    for (unsigned k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * k));
+      // low <= v <= low + span as unsigned bytes: min(v - low, span) == v - low.
+      const auto in_range = [](__m128i x, char low, char span) {
+        const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(low));
+        return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d);
+      };
+      const auto bits = [k](__m128i m) {
+        return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m))) << (16 * k);
+      };
+      const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(static_cast<char>(0x20)));
+      c.digit |= bits(in_range(v, '0', 9));
+      c.upper |= bits(in_range(v, 'A', 25));
+      c.lower |= bits(in_range(v, 'a', 25));
+      c.non_hex |= bits(in_range(folded, 'g', 19));
+    }
+#else
+    for (unsigned k = 0; k < 64; ++k) {
+      const unsigned cls = kByteClass[static_cast<unsigned char>(bytes[k])];
+      const std::uint64_t bit = std::uint64_t{1} << k;
+      if ((cls & kClassDigit) != 0) c.digit |= bit;
+      if ((cls & kClassUpper) != 0) c.upper |= bit;
+      if ((cls & kClassLower) != 0) c.lower |= bit;
+      if ((cls & kClassNonHex) != 0) c.non_hex |= bit;
+    }
+#endif
+    c.word = c.digit | c.upper | c.lower;
+    return c;
+  }
+
+  // The kClass* bits of the bytes [from, to) of a chunk.
+  static unsigned WordMask(const ChunkClasses& c, std::size_t from, std::size_t to) {
+    const std::size_t length = to - from;
+    const std::uint64_t range =
+        (length >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << length) - 1) << from;
+    return ((c.digit & range) != 0 ? kClassDigit : 0U) |
+           ((c.upper & range) != 0 ? kClassUpper : 0U) |
+           ((c.lower & range) != 0 ? kClassLower : 0U) |
+           ((c.non_hex & range) != 0 ? kClassNonHex : 0U);
+  }
+
+  // The same for a word that crosses a chunk boundary.
+  [[nodiscard]] unsigned ScalarMask(std::size_t from, std::size_t to) const {
+    unsigned mask = 0;
+    for (std::size_t i = from; i < to; ++i) mask |= Class(i);
+    return mask;
+  }
+
+  void Word(std::size_t start, std::size_t end, unsigned mask) {
+    FlushLiteralTriggers(start);
+    OnWord(start, end, mask);
+  }
+
   void FlushLiteralTriggers(std::size_t upto) {
     while (next_literal_ < literal_triggers_.size() &&
            literal_triggers_[next_literal_].second <= upto) {
@@ -600,10 +690,18 @@ class WordScanner {
   [[nodiscard]] bool Is(std::size_t i, unsigned classes) const {
     return i < text_.size() && (Class(i) & classes) != 0;
   }
-  [[nodiscard]] bool Digit(std::size_t i) const { return Is(i, kClassDigit); }
-  [[nodiscard]] bool Upper(std::size_t i) const { return Is(i, kClassUpper); }
-  [[nodiscard]] bool Letter(std::size_t i) const { return Is(i, kClassUpper | kClassLower); }
-  [[nodiscard]] bool UpperOrDigit(std::size_t i) const { return Is(i, kClassUpper | kClassDigit); }
+  [[nodiscard]] bool Digit(std::size_t i) const {
+    return Is(i, kClassDigit);
+  }
+  [[nodiscard]] bool Upper(std::size_t i) const {
+    return Is(i, kClassUpper);
+  }
+  [[nodiscard]] bool Letter(std::size_t i) const {
+    return Is(i, kClassUpper | kClassLower);
+  }
+  [[nodiscard]] bool UpperOrDigit(std::size_t i) const {
+    return Is(i, kClassUpper | kClassDigit);
+  }
   [[nodiscard]] bool Hex(std::size_t i) const {
     return i < text_.size() && Class(i) != 0 && (Class(i) & kClassNonHex) == 0;
   }
@@ -613,10 +711,14 @@ class WordScanner {
     }
     return true;
   }
-  [[nodiscard]] bool At(std::size_t i, char c) const { return i < text_.size() && text_[i] == c; }
+  [[nodiscard]] bool At(std::size_t i, char c) const {
+    return i < text_.size() && text_[i] == c;
+  }
   // Regex \b after a word that ends at `end`: the next byte is no word character. Words stop at
   // any byte that is not a letter or digit, so only '_' remains to exclude.
-  [[nodiscard]] bool WordBoundaryAfter(std::size_t end) const { return !At(end, '_'); }
+  [[nodiscard]] bool WordBoundaryAfter(std::size_t end) const {
+    return !At(end, '_');
+  }
   [[nodiscard]] bool WordCharBefore(std::size_t i) const {
     return i > 0 && (Class(i - 1) != 0 || text_[i - 1] == '_');
   }

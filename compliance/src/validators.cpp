@@ -187,18 +187,26 @@ bool IbanValid(std::string_view text) {
       static_cast<std::size_t>(iban[0] - 'A') * 26 + static_cast<std::size_t>(iban[1] - 'A');
   if (kLengthByCountry[country] != iban.size()) return false;
   // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35.
-  int remainder = 0;
+  // The running value stays below 97 * 10^14 < 2^64 between reductions, which happen once 14
+  // decimal digits have been appended (not after every digit).
+  std::uint64_t remainder = 0;
+  int pending = 0;
   for (const std::string_view part : {iban.substr(4), iban.substr(0, 4)}) {
     for (const char c : part) {
       if (IsDigit(c)) {
-        remainder = (remainder * 10 + DigitValue(c)) % 97;
+        remainder = remainder * 10 + static_cast<std::uint64_t>(DigitValue(c));
+        pending += 1;
       } else {
-        const int value = c - 'A' + 10;
-        remainder = (remainder * 100 + value) % 97;
+        remainder = remainder * 100 + static_cast<std::uint64_t>(c - 'A' + 10);
+        pending += 2;
+      }
+      if (pending >= 13) {
+        remainder %= 97;
+        pending = 0;
       }
     }
   }
-  return remainder == 1;
+  return remainder % 97 == 1;
 }
 
 bool UsSsnValid(std::string_view text) {
