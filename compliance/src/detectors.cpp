@@ -624,7 +624,7 @@ class WordScanner {
   static ChunkClasses Classify64(const char* bytes) {
     ChunkClasses c;
 #if defined(__SSE2__)
-    for (unsigned k = 0; k < 4; ++k) {
+    for (std::size_t k = 0; k < 4; ++k) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * k));
       // low <= v <= low + span as unsigned bytes: min(v - low, span) == v - low.
       const auto in_range = [](__m128i x, char low, char span) {

@@ -175,8 +175,9 @@ bool IbanValid(std::string_view text) {
   if (!IsAlpha(iban[0]) || !IsAlpha(iban[1]) || !IsDigit(iban[2]) || !IsDigit(iban[3]))
     return false;
   // Country code -> length, indexed by the two letters (built once from kLengths).
-  static const std::array<std::uint8_t, 26 * 26> kLengthByCountry = [] {
-    std::array<std::uint8_t, 26 * 26> table{};
+  constexpr std::size_t kLetters = 26;
+  static const std::array<std::uint8_t, kLetters* kLetters> kLengthByCountry = [] {
+    std::array<std::uint8_t, kLetters * kLetters> table{};
     for (const auto& [code, length] : kLengths) {
       table[static_cast<std::size_t>(code[0] - 'A') * 26 +
             static_cast<std::size_t>(code[1] - 'A')] = static_cast<std::uint8_t>(length);
