@@ -161,6 +161,7 @@ class PhoneMemo {
     const std::uint64_t form = first == '+' ? 1 : first == '0' ? 2 : first == '(' ? 3 : 0;
     const std::uint64_t key = (form << 62) | (std::min<std::uint64_t>(digits, 63) << 56) | head;
     // Direct-mapped: a collision only evicts (PhoneRegion is a pure function of the span).
+    if (cache_.empty()) cache_.resize(std::size_t{1} << kBits);  // on first use: ~1 MB
     Entry& entry = cache_[(key * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
     if (entry.used && entry.key == key) return entry.region;
     entry.used = true;
@@ -176,7 +177,7 @@ class PhoneMemo {
     std::optional<std::string> region;
   };
   static constexpr unsigned kBits = 14;
-  std::vector<Entry> cache_ = std::vector<Entry>(std::size_t{1} << kBits);
+  std::vector<Entry> cache_;
 };
 
 bool HasLayout(std::string_view span, std::initializer_list<std::size_t> groups) {
