@@ -1,11 +1,17 @@
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <exception>
 #include <optional>
 #include <string>
 #include <unordered_map>
 
 #include <hs.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <rampart/common/error.h>
 #include <rampart/compliance/detectors.h>
@@ -42,33 +48,37 @@ struct Pattern {
   Kind kind;
   const char* regex;
   unsigned flags;
+  // Led by a literal (or a rare byte): Vectorscan runs these at GB/s in the fast engine. The
+  // class-led rest is found by WordScanner, which reports the same match ends.
+  bool literal_led;
 };
 
 constexpr std::array kPatterns = {
-    Pattern{Kind::kEmail, R"(@[A-Za-z0-9])", 0},
+    Pattern{Kind::kEmail, R"(@[A-Za-z0-9])", 0, true},
     Pattern{Kind::kDigits,
-            R"(\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d\b)", 0},
-    Pattern{Kind::kIban, R"([A-Z]{2}\d{2} ?[A-Z0-9]{4})", 0},
-    Pattern{Kind::kNino, R"([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b)", 0},
-    Pattern{Kind::kDni, R"(\d{8}[\- ]?[A-Za-z]\b)", 0},
-    Pattern{Kind::kNie, R"(\b[XYZxyz][\- ]?\d{7}[\- ]?[A-Za-z]\b)", 0},
+            R"(\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d\b)", 0, false},
+    Pattern{Kind::kIban, R"([A-Z]{2}\d{2} ?[A-Z0-9]{4})", 0, false},
+    Pattern{Kind::kNino, R"([A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b)", 0, false},
+    Pattern{Kind::kDni, R"(\d{8}[\- ]?[A-Za-z]\b)", 0, false},
+    Pattern{Kind::kNie, R"(\b[XYZxyz][\- ]?\d{7}[\- ]?[A-Za-z]\b)", 0, false},
     Pattern{
         Kind::kCodiceFiscale,
         R"([A-Za-z]{6}[0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z])",
-        0},
-    Pattern{Kind::kIpv4, R"(\d\.\d{1,3}\.\d{1,3}\.\d)", 0},
-    Pattern{Kind::kIpv6, R"([0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)", 0},
-    Pattern{Kind::kMac, R"([0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-)", 0},
-    Pattern{Kind::kMac, R"([0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})", 0},
-    Pattern{Kind::kUuid, R"([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-)", 0},
-    Pattern{Kind::kHash, R"([0-9a-fA-F]{32})", 0},
-    Pattern{Kind::kLatLong, R"(\.\d{4}\d* ?, ?-?\d{1,3}\.\d{4})", 0},
+        0, false},
+    Pattern{Kind::kIpv4, R"(\d\.\d{1,3}\.\d{1,3}\.\d)", 0, false},
+    Pattern{Kind::kIpv6, R"([0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)", 0, true},
+    Pattern{Kind::kMac, R"([0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-)", 0,
+            false},
+    Pattern{Kind::kMac, R"([0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})", 0, false},
+    Pattern{Kind::kUuid, R"([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-)", 0, false},
+    Pattern{Kind::kHash, R"([0-9a-fA-F]{32})", 0, false},
+    Pattern{Kind::kLatLong, R"(\.\d{4}\d* ?, ?-?\d{1,3}\.\d{4})", 0, false},
     Pattern{
         Kind::kBirth,
         R"(born|birth|dob\b|geboren|geburt|naissance|n[eé]e? le|nacimiento|nacid[oa]|nascita|nat[oa] il|geboorte|nascimento)",
-        HS_FLAG_CASELESS},
-    Pattern{Kind::kUkPostcode, R"([A-Z]\d[A-Z0-9]? ?\d[A-Z]{2}\b)", 0},
-    Pattern{Kind::kParenPhone, R"(\(\d{2,5}\))", 0},
+        HS_FLAG_CASELESS, true},
+    Pattern{Kind::kUkPostcode, R"([A-Z]\d[A-Z0-9]? ?\d[A-Z]{2}\b)", 0, false},
+    Pattern{Kind::kParenPhone, R"(\(\d{2,5}\))", 0, true},
 };
 
 struct DatabaseDeleter {
@@ -80,30 +90,38 @@ struct ScratchDeleter {
 using DatabaseHandle = std::unique_ptr<hs_database_t, DatabaseDeleter>;
 using ScratchHandle = std::unique_ptr<hs_scratch_t, ScratchDeleter>;
 
-const hs_database_t& SharedDatabase() {
-  static const DatabaseHandle database = [] {
-    std::vector<const char*> expressions;
-    std::vector<unsigned> flags;
-    std::vector<unsigned> ids;
-    for (std::size_t i = 0; i < kPatterns.size(); ++i) {
-      expressions.push_back(kPatterns[i].regex);
-      flags.push_back(kPatterns[i].flags);
-      ids.push_back(static_cast<unsigned>(i));
-    }
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* error = nullptr;
-    if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
-                         static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &db,
-                         &error) != HS_SUCCESS) {
-      std::string message = error != nullptr && error->message != nullptr ? error->message : "?";
-      const int expression = error != nullptr ? error->expression : -1;
-      hs_free_compile_error(error);
-      throw InternalError("Vectorscan rejected detector pattern " + std::to_string(expression) +
-                          ": " + message);
-    }
-    return DatabaseHandle(db);
-  }();
-  return *database;
+DatabaseHandle CompileDatabase(bool literal_led_only) {
+  std::vector<const char*> expressions;
+  std::vector<unsigned> flags;
+  std::vector<unsigned> ids;
+  for (std::size_t i = 0; i < kPatterns.size(); ++i) {
+    if (literal_led_only && !kPatterns[i].literal_led) continue;
+    expressions.push_back(kPatterns[i].regex);
+    flags.push_back(kPatterns[i].flags);
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* error = nullptr;
+  if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                       static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &db,
+                       &error) != HS_SUCCESS) {
+    std::string message = error != nullptr && error->message != nullptr ? error->message : "?";
+    const int expression = error != nullptr ? error->expression : -1;
+    hs_free_compile_error(error);
+    throw InternalError("Vectorscan rejected detector pattern " + std::to_string(expression) +
+                        ": " + message);
+  }
+  return DatabaseHandle(db);
+}
+
+// Compiled once per process, on first use.
+const hs_database_t& SharedDatabase(ValueDetector::Engine engine) {
+  if (engine == ValueDetector::Engine::kFast) {
+    static const DatabaseHandle literal_led = CompileDatabase(true);
+    return *literal_led;
+  }
+  static const DatabaseHandle all = CompileDatabase(false);
+  return *all;
 }
 
 bool IsDigit(char c) {
@@ -128,22 +146,38 @@ bool IsSep(char c) {
 // memoized per (prefix form, first 7 digits, digit count) in a bounded cache cleared when full.
 class PhoneMemo {
  public:
-  std::optional<std::string> Region(std::string_view span) {
-    const std::string digits = DigitsOf(span);
-    std::string key(1, span[0] == '+' || span[0] == '0' || span[0] == '(' ? span[0] : 'n');
-    key.append(digits, 0, std::min<std::size_t>(7, digits.size()));
-    key += ':' + std::to_string(digits.size());
-    const auto it = cache_.find(key);
-    if (it != cache_.end()) return it->second;
-    if (cache_.size() >= kMaxEntries) cache_.clear();
-    std::optional<std::string> region = PhoneRegion(span);
-    cache_.emplace(std::move(key), region);
-    return region;
+  // The region of a valid number, or nullopt; the reference stays valid until the next call.
+  const std::optional<std::string>& Region(std::string_view span) {
+    // Key: the prefix form (2 bits), the digit count (6 bits) and the first 7 digits as a number
+    // (24 bits); with the count fixed, leading zeros cannot collide.
+    std::uint64_t digits = 0;
+    std::uint64_t head = 0;
+    for (const char c : span) {
+      if (!IsDigit(c)) continue;
+      if (digits < 7) head = head * 10 + static_cast<std::uint64_t>(c - '0');
+      ++digits;
+    }
+    const char first = span[0];
+    const std::uint64_t form = first == '+' ? 1 : first == '0' ? 2 : first == '(' ? 3 : 0;
+    const std::uint64_t key = (form << 62) | (std::min<std::uint64_t>(digits, 63) << 56) | head;
+    // Direct-mapped: a collision only evicts (PhoneRegion is a pure function of the span).
+    if (cache_.empty()) cache_.resize(std::size_t{1} << kBits);  // on first use: ~1 MB
+    Entry& entry = cache_[(key * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
+    if (entry.used && entry.key == key) return entry.region;
+    entry.used = true;
+    entry.key = key;
+    entry.region = PhoneRegion(span);
+    return entry.region;
   }
 
  private:
-  static constexpr std::size_t kMaxEntries = 1 << 16;
-  std::unordered_map<std::string, std::optional<std::string>> cache_;
+  struct Entry {
+    bool used = false;
+    std::uint64_t key = 0;
+    std::optional<std::string> region;
+  };
+  static constexpr unsigned kBits = 14;
+  std::vector<Entry> cache_;
 };
 
 bool HasLayout(std::string_view span, std::initializer_list<std::size_t> groups) {
@@ -166,8 +200,9 @@ bool HasLayout(std::string_view span, std::initializer_list<std::size_t> groups)
 
 class Extractor {
  public:
-  Extractor(std::string_view text, PhoneMemo& phones, std::vector<Detection>& out)
-      : text_(text), phones_(phones), out_(out) {}
+  Extractor(std::string_view text, PhoneMemo& phones, const Date& today,
+            std::vector<Detection>& out)
+      : text_(text), phones_(phones), out_(out), today_(today) {}
 
   void OnTrigger(Kind kind, std::size_t to) {
     std::size_t& covered = covered_[static_cast<std::size_t>(kind)];
@@ -270,16 +305,18 @@ class Extractor {
     if (ValidateDigits(start, end)) return;
     // "4111 1111 1111 1111 2025": the whole run is no entity; try its pieces at separators,
     // longest first.
-    std::vector<std::size_t> seps;
+    std::array<std::size_t, 8> seps{};
+    std::size_t count = 0;
     for (std::size_t i = start; i < end; ++i) {
-      if (IsSep(text_[i])) seps.push_back(i);
+      if (!IsSep(text_[i])) continue;
+      if (count == seps.size()) return;
+      seps[count++] = i;
     }
-    if (seps.empty() || seps.size() > 8) return;
-    for (std::size_t k = seps.size(); k-- > 0;) {
+    for (std::size_t k = count; k-- > 0;) {
       if (ValidateDigits(start, seps[k])) break;
     }
-    for (const std::size_t sep : seps) {
-      if (ValidateDigits(sep + 1, end)) break;
+    for (std::size_t k = 0; k < count; ++k) {
+      if (ValidateDigits(seps[k] + 1, end)) break;
     }
   }
 
@@ -291,7 +328,7 @@ class Extractor {
     const std::size_t before = out_.size();
     const char prefix = start > 0 ? text_[start - 1] : '\0';
     if (prefix == '+' && digits >= 7) {  // international phone number
-      if (auto region = phones_.Region(text_.substr(start - 1, end - start + 1))) {
+      if (const auto& region = phones_.Region(text_.substr(start - 1, end - start + 1))) {
         Add(Entity::kPhone, *region, start - 1, end, true, 0.9);
         return true;
       }
@@ -324,7 +361,7 @@ class Extractor {
     const bool us = HasLayout(span, {3, 3, 4});
     if (out_.size() == before || us) {
       if ((national || us || span.rfind("00", 0) == 0) && digits >= 7) {
-        if (auto region = phones_.Region(span)) {
+        if (const auto& region = phones_.Region(span)) {
           Add(Entity::kPhone, *region, start, end, true, national ? 0.85 : 0.8);
         }
       }
@@ -337,21 +374,20 @@ class Extractor {
     if (to >= 9 && text_[to - 5] == ' ') start = to - 9;
     if (!BoundaryBefore(start)) return;
     // Gather up to 34 alphanumerics with single spaces; try the longest prefix first.
-    std::vector<std::size_t> ends;  // text end offset after k alphanumerics
-    std::string compact;
+    std::array<std::size_t, 34> ends{};  // text end offset after k alphanumerics
+    std::size_t count = 0;
     std::size_t i = start;
-    while (i < text_.size() && compact.size() < 34) {
+    while (i < text_.size() && count < ends.size()) {
       if (IsAlnum(text_[i])) {
-        compact.push_back(text_[i]);
         ++i;
-        ends.push_back(i);
+        ends[count++] = i;
       } else if (text_[i] == ' ' && i + 1 < text_.size() && IsAlnum(text_[i + 1])) {
         ++i;
       } else {
         break;
       }
     }
-    for (std::size_t k = ends.size(); k >= 15; --k) {
+    for (std::size_t k = count; k >= 15; --k) {
       const std::size_t end = ends[k - 1];
       if (!BoundaryAfter(end) && !(end < text_.size() && text_[end] == ' ')) continue;
       if (IbanValid(text_.substr(start, end - start))) {
@@ -496,7 +532,7 @@ class Extractor {
       ++end;
     covered = std::max(covered, end);
     if (!BoundaryAfter(end)) return;
-    if (auto region = phones_.Region(text_.substr(start, end - start)))
+    if (const auto& region = phones_.Region(text_.substr(start, end - start)))
       Add(Entity::kPhone, *region, start, end, true, 0.8);
   }
 
@@ -504,11 +540,377 @@ class Extractor {
   PhoneMemo& phones_;
   std::vector<Detection>& out_;
   std::array<std::size_t, static_cast<std::size_t>(Kind::kCount)> covered_{};
-  Date today_ = Today();
+  Date today_;
+};
+
+// Byte classes for WordScanner: a word is a maximal run of ASCII letters and digits.
+constexpr unsigned kClassDigit = 1;
+constexpr unsigned kClassUpper = 2;
+constexpr unsigned kClassLower = 4;
+constexpr unsigned kClassNonHex = 8;
+
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (std::size_t c = '0'; c <= '9'; ++c) table[c] = kClassDigit;
+  for (std::size_t c = 'A'; c <= 'Z'; ++c) {
+    table[c] = static_cast<std::uint8_t>(c > 'F' ? kClassUpper | kClassNonHex : kClassUpper);
+  }
+  for (std::size_t c = 'a'; c <= 'z'; ++c) {
+    table[c] = static_cast<std::uint8_t>(c > 'f' ? kClassLower | kClassNonHex : kClassLower);
+  }
+  return table;
+}();
+
+// Reports, for the class-led patterns of kPatterns (literal_led == false), the match ends the
+// Extractor acts on, without running a regex engine: one pass splits the text into words (one
+// table lookup per byte), and each word is checked against the few patterns that can end or
+// start in it by looking at the bytes around it. Vectorscan runs these patterns at 150 MB/s
+// together (their character classes keep many automaton states alive on every byte); this pass
+// runs at GB/s. The extractors use a trigger only to locate the candidate, so a pattern only has
+// to be reported at one of its match ends, with the first one where the span depends on it; the
+// reference engine (Vectorscan over all patterns) must give identical detections, which
+// detector_engines_test checks over generated and hand-written text.
+class WordScanner {
+ public:
+  // `literal_triggers`: what Vectorscan reported for the literal-led patterns, by end offset;
+  // they are handed to the extractor in text order with the scanner's own, so that detections
+  // come out (nearly) sorted.
+  WordScanner(std::string_view text, Extractor& extractor,
+              const std::vector<std::pair<Kind, std::size_t>>& literal_triggers)
+      : text_(text), extractor_(extractor), literal_triggers_(literal_triggers) {}
+
+  void Run() {
+    // 64 bytes at a time: bit masks of the byte classes, then the words from the transitions of
+    // the word mask (count-trailing-zeros), so that no branch depends on each byte.
+    const std::size_t n = text_.size();
+    std::array<char, 64> tail{};
+    bool in_word = false;
+    std::size_t word_start = 0;
+    for (std::size_t base = 0; base < n; base += 64) {
+      const char* bytes = text_.data() + base;
+      if (n - base < 64) {  // zero padding: not word bytes, so the last word ends at n
+        std::memcpy(tail.data(), bytes, n - base);
+        bytes = tail.data();
+      }
+      const ChunkClasses chunk = Classify64(bytes);
+      unsigned offset = 0;
+      while (offset < 64) {
+        const std::uint64_t rest = (in_word ? ~chunk.word : chunk.word) >> offset;
+        if (rest == 0) break;
+        offset += static_cast<unsigned>(std::countr_zero(rest));
+        if (!in_word) {
+          word_start = base + offset;
+        } else {
+          const std::size_t end = base + offset;
+          Word(word_start, end,
+               word_start >= base ? WordMask(chunk, word_start - base, end - base)
+                                  : ScalarMask(word_start, end));
+        }
+        in_word = !in_word;
+      }
+    }
+    if (in_word) Word(word_start, n, ScalarMask(word_start, n));
+    FlushLiteralTriggers(n);
+  }
+
+ private:
+  struct ChunkClasses {
+    std::uint64_t word = 0;  // bit k: byte k of the chunk is an ASCII letter or digit
+    std::uint64_t digit = 0;
+    std::uint64_t upper = 0;
+    std::uint64_t lower = 0;
+    std::uint64_t non_hex = 0;  // letters G-Z, g-z
+  };
+
+  static ChunkClasses Classify64(const char* bytes) {
+    ChunkClasses c;
+#if defined(__SSE2__)
+    for (std::size_t k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * k));
+      // low <= v <= low + span as unsigned bytes: min(v - low, span) == v - low.
+      const auto in_range = [](__m128i x, char low, char span) {
+        const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(low));
+        return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d);
+      };
+      const auto bits = [k](__m128i m) {
+        return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m))) << (16 * k);
+      };
+      const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(static_cast<char>(0x20)));
+      c.digit |= bits(in_range(v, '0', 9));
+      c.upper |= bits(in_range(v, 'A', 25));
+      c.lower |= bits(in_range(v, 'a', 25));
+      c.non_hex |= bits(in_range(folded, 'g', 19));
+    }
+#else
+    for (unsigned k = 0; k < 64; ++k) {
+      const unsigned cls = kByteClass[static_cast<unsigned char>(bytes[k])];
+      const std::uint64_t bit = std::uint64_t{1} << k;
+      if ((cls & kClassDigit) != 0) c.digit |= bit;
+      if ((cls & kClassUpper) != 0) c.upper |= bit;
+      if ((cls & kClassLower) != 0) c.lower |= bit;
+      if ((cls & kClassNonHex) != 0) c.non_hex |= bit;
+    }
+#endif
+    c.word = c.digit | c.upper | c.lower;
+    return c;
+  }
+
+  // The kClass* bits of the bytes [from, to) of a chunk.
+  static unsigned WordMask(const ChunkClasses& c, std::size_t from, std::size_t to) {
+    const std::size_t length = to - from;
+    const std::uint64_t range =
+        (length >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << length) - 1) << from;
+    return ((c.digit & range) != 0 ? kClassDigit : 0U) |
+           ((c.upper & range) != 0 ? kClassUpper : 0U) |
+           ((c.lower & range) != 0 ? kClassLower : 0U) |
+           ((c.non_hex & range) != 0 ? kClassNonHex : 0U);
+  }
+
+  // The same for a word that crosses a chunk boundary.
+  [[nodiscard]] unsigned ScalarMask(std::size_t from, std::size_t to) const {
+    unsigned mask = 0;
+    for (std::size_t i = from; i < to; ++i) mask |= Class(i);
+    return mask;
+  }
+
+  void Word(std::size_t start, std::size_t end, unsigned mask) {
+    FlushLiteralTriggers(start);
+    OnWord(start, end, mask);
+  }
+
+  void FlushLiteralTriggers(std::size_t upto) {
+    while (next_literal_ < literal_triggers_.size() &&
+           literal_triggers_[next_literal_].second <= upto) {
+      const auto& [kind, to] = literal_triggers_[next_literal_++];
+      extractor_.OnTrigger(kind, to);
+    }
+  }
+  [[nodiscard]] unsigned Class(std::size_t i) const {
+    return kByteClass[static_cast<unsigned char>(text_[i])];
+  }
+  [[nodiscard]] bool Is(std::size_t i, unsigned classes) const {
+    return i < text_.size() && (Class(i) & classes) != 0;
+  }
+  [[nodiscard]] bool Digit(std::size_t i) const {
+    return Is(i, kClassDigit);
+  }
+  [[nodiscard]] bool Upper(std::size_t i) const {
+    return Is(i, kClassUpper);
+  }
+  [[nodiscard]] bool Letter(std::size_t i) const {
+    return Is(i, kClassUpper | kClassLower);
+  }
+  [[nodiscard]] bool UpperOrDigit(std::size_t i) const {
+    return Is(i, kClassUpper | kClassDigit);
+  }
+  [[nodiscard]] bool Hex(std::size_t i) const {
+    return i < text_.size() && Class(i) != 0 && (Class(i) & kClassNonHex) == 0;
+  }
+  [[nodiscard]] bool HexRun(std::size_t from, std::size_t count) const {
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!Hex(from + k)) return false;
+    }
+    return true;
+  }
+  [[nodiscard]] bool At(std::size_t i, char c) const {
+    return i < text_.size() && text_[i] == c;
+  }
+  // Regex \b after a word that ends at `end`: the next byte is no word character. Words stop at
+  // any byte that is not a letter or digit, so only '_' remains to exclude.
+  [[nodiscard]] bool WordBoundaryAfter(std::size_t end) const {
+    return !At(end, '_');
+  }
+  [[nodiscard]] bool WordCharBefore(std::size_t i) const {
+    return i > 0 && (Class(i - 1) != 0 || text_[i - 1] == '_');
+  }
+  // Steps `j` back over one byte of the given kind; false if there is none.
+  template <typename Pred>
+  bool Back(std::size_t& j, Pred pred) const {
+    if (j == 0 || !pred(j - 1)) return false;
+    --j;
+    return true;
+  }
+  bool BackChar(std::size_t& j, char c) const {
+    return Back(j, [&](std::size_t k) { return text_[k] == c; });
+  }
+  bool BackDigits(std::size_t& j, std::size_t count) const {
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!Back(j, [&](std::size_t p) { return Digit(p); })) return false;
+    }
+    return true;
+  }
+  bool BackSep(std::size_t& j) const {
+    return Back(j, [&](std::size_t k) { return text_[k] == '-' || text_[k] == ' '; });
+  }
+
+  void OnWord(std::size_t start, std::size_t end, unsigned mask) {
+    const std::size_t length = end - start;
+    const bool has_digit = (mask & kClassDigit) != 0;
+    if (mask == kClassDigit) {
+      DigitRun(start, end);
+    } else if (has_digit && (mask & kClassUpper) != 0 && length >= 4 && Upper(start) &&
+               Upper(start + 1) && Digit(start + 2) && Digit(start + 3)) {
+      // [A-Z]{2}\d{2} ?[A-Z0-9]{4}: the extractor needs a word start, so only a word's head
+      // counts.
+      if (length >= 8 && UpperOrDigit(start + 4) && UpperOrDigit(start + 5) &&
+          UpperOrDigit(start + 6) && UpperOrDigit(start + 7)) {
+        extractor_.OnTrigger(Kind::kIban, start + 8);
+      } else if (length == 4 && At(end, ' ') && UpperOrDigit(end + 1) && UpperOrDigit(end + 2) &&
+                 UpperOrDigit(end + 3) && UpperOrDigit(end + 4)) {
+        extractor_.OnTrigger(Kind::kIban, start + 9);
+      }
+    }
+    // Every pattern of LetterEnd but the codice fiscale needs a digit in this word or, for a
+    // one-letter word, right before it: prose words are skipped here.
+    if ((has_digit || length == 1 || length == 16) && Letter(end - 1)) LetterEnd(start, end);
+    if (start > 0 && text_[start - 1] == '.') {
+      if (Digit(start)) DotNumber(start);
+      // [0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4} ends 4 bytes into this word.
+      if (start >= 10 && At(start - 6, '.') && HexRun(start - 10, 4) && HexRun(start - 5, 4) &&
+          HexRun(start, 4)) {
+        extractor_.OnTrigger(Kind::kMac, start + 4);
+      }
+    }
+    if ((mask & kClassNonHex) == 0 && (length == 2 || length == 4 || length >= 32)) {
+      HexWord(start, end);
+    }
+  }
+
+  // \d[ \-]?\d ... \d\b (9 digits): digit-only words joined by single ' ' or '-' form a run;
+  // once it holds 9 digits, every word end followed by a non-word byte is a match end.
+  void DigitRun(std::size_t start, std::size_t end) {
+    const bool joined = start >= 2 && run_end_ == start - 1 &&
+                        (text_[start - 1] == ' ' || text_[start - 1] == '-') && Digit(start - 2);
+    run_digits_ = (joined ? run_digits_ : 0) + (end - start);
+    run_end_ = end;
+    if (run_digits_ >= 9 && WordBoundaryAfter(end)) extractor_.OnTrigger(Kind::kDigits, end);
+  }
+
+  // Patterns that end with a letter: codice fiscale (a whole 16-byte word), and, before a \b,
+  // UK NINO, Spanish DNI and NIE, UK postcodes. Each is matched backwards from the word end.
+  void LetterEnd(std::size_t start, std::size_t end) {
+    if (end - start == 16 && CodiceFiscaleShape(start)) {
+      extractor_.OnTrigger(Kind::kCodiceFiscale, end);
+    }
+    if (!WordBoundaryAfter(end)) return;
+    const char last = text_[end - 1];
+    // [A-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b
+    if (last >= 'A' && last <= 'D') {
+      std::size_t j = end - 1;
+      bool ok = true;
+      for (int group = 0; group < 3 && ok; ++group) {
+        BackChar(j, ' ');
+        ok = BackDigits(j, 2);
+      }
+      if (ok) BackChar(j, ' ');
+      if (ok && Back(j, [&](std::size_t k) { return Upper(k); }) &&
+          Back(j, [&](std::size_t k) { return Upper(k); })) {
+        extractor_.OnTrigger(Kind::kNino, end);
+      }
+    }
+    // \d{8}[\- ]?[A-Za-z]\b
+    {
+      std::size_t j = end - 1;
+      BackSep(j);
+      if (BackDigits(j, 8)) extractor_.OnTrigger(Kind::kDni, end);
+    }
+    // \b[XYZxyz][\- ]?\d{7}[\- ]?[A-Za-z]\b
+    {
+      std::size_t j = end - 1;
+      BackSep(j);
+      if (BackDigits(j, 7)) {
+        BackSep(j);
+        if (Back(j, [&](std::size_t k) { return std::strchr("XYZxyz", text_[k]) != nullptr; }) &&
+            !WordCharBefore(j)) {
+          extractor_.OnTrigger(Kind::kNie, end);
+        }
+      }
+    }
+    // [A-Z]\d[A-Z0-9]? ?\d[A-Z]{2}\b
+    if (end >= 5 && Upper(end - 1) && Upper(end - 2) && Digit(end - 3)) {
+      std::size_t j = end - 3;
+      BackChar(j, ' ');
+      const bool without_optional = j >= 2 && Digit(j - 1) && Upper(j - 2);
+      const bool with_optional = j >= 3 && UpperOrDigit(j - 1) && Digit(j - 2) && Upper(j - 3);
+      if (without_optional || with_optional) extractor_.OnTrigger(Kind::kUkPostcode, end);
+    }
+  }
+
+  [[nodiscard]] bool CodiceFiscaleShape(std::size_t start) const {
+    // [A-Za-z]{6} [0-9LMNPQRSTUV]{2} [A-Za-z] [0-9LMNPQRSTUV]{2} [A-Za-z] [0-9LMNPQRSTUV]{3}
+    // [A-Za-z], letters of the digit positions in either case (omocodia).
+    static constexpr std::string_view kShape = "LLLLLLDDLDDLDDDL";
+    for (std::size_t k = 0; k < kShape.size(); ++k) {
+      const std::size_t i = start + k;
+      if (kShape[k] == 'L') {
+        if (!Letter(i)) return false;
+      } else if (!Digit(i) && std::string_view("LMNPQRSTUVlmnpqrstuv").find(text_[i]) ==
+                                  std::string_view::npos) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // A word that starts with a digit right after '.': the last group of an IPv4 address or the
+  // fraction of a longitude.
+  void DotNumber(std::size_t start) {
+    // \d\.\d{1,3}\.\d{1,3}\.\d ends at start + 1.
+    {
+      std::size_t j = start - 1;  // the '.'
+      bool ok = true;
+      for (int group = 0; group < 2 && ok; ++group) {
+        const std::size_t dot = j;
+        while (j > 0 && Digit(j - 1) && dot - j < 4) --j;
+        ok = dot - j >= 1 && dot - j <= 3 && BackChar(j, '.');
+      }
+      if (ok && j > 0 && Digit(j - 1)) extractor_.OnTrigger(Kind::kIpv4, start + 1);
+    }
+    // \.\d{4}\d* ?, ?-?\d{1,3}\.\d{4} ends at start + 4.
+    if (Digit(start + 1) && Digit(start + 2) && Digit(start + 3)) {
+      std::size_t j = start - 1;  // the '.'
+      const std::size_t dot = j;
+      while (j > 0 && Digit(j - 1) && dot - j < 4) --j;
+      if (dot - j < 1 || dot - j > 3) return;
+      BackChar(j, '-');
+      BackChar(j, ' ');
+      if (!BackChar(j, ',')) return;
+      BackChar(j, ' ');
+      const std::size_t digits_end = j;
+      while (j > 0 && Digit(j - 1)) --j;
+      if (digits_end - j >= 4 && BackChar(j, '.')) {
+        extractor_.OnTrigger(Kind::kLatLong, start + 4);
+      }
+    }
+  }
+
+  // Words of hex digits only: UUID heads, MAC addresses and hashes.
+  void HexWord(std::size_t start, std::size_t end) {
+    const std::size_t length = end - start;
+    // [0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}- ends after this word's '-'.
+    if (length == 4 && At(end, '-') && start >= 9 && At(start - 1, '-') && HexRun(start - 9, 8)) {
+      extractor_.OnTrigger(Kind::kUuid, end + 1);
+    }
+    // ([0-9A-Fa-f]{2}-){4} ends after this word's '-'.
+    if (length == 2 && At(end, '-') && start >= 9 && At(start - 1, '-') && At(start - 4, '-') &&
+        At(start - 7, '-') && HexRun(start - 3, 2) && HexRun(start - 6, 2) &&
+        HexRun(start - 9, 2)) {
+      extractor_.OnTrigger(Kind::kMac, end + 1);
+    }
+    if (length >= 32) extractor_.OnTrigger(Kind::kHash, start + 32);
+  }
+
+  std::string_view text_;
+  Extractor& extractor_;
+  const std::vector<std::pair<Kind, std::size_t>>& literal_triggers_;
+  std::size_t next_literal_ = 0;
+  std::size_t run_digits_ = 0;
+  std::size_t run_end_ = std::string_view::npos;
 };
 
 struct ScanState {
-  Extractor* extractor;
+  Extractor* extractor;  // reference engine: act on every trigger at once
+  std::vector<std::pair<Kind, std::size_t>>* collected;  // fast engine: collect for WordScanner
   std::exception_ptr error;
 };
 
@@ -517,7 +919,11 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
             unsigned int /*flags*/, void* context) noexcept {
   auto* state = static_cast<ScanState*>(context);
   try {
-    state->extractor->OnTrigger(kPatterns[id].kind, static_cast<std::size_t>(to));
+    if (state->collected != nullptr) {
+      state->collected->emplace_back(kPatterns[id].kind, static_cast<std::size_t>(to));
+    } else {
+      state->extractor->OnTrigger(kPatterns[id].kind, static_cast<std::size_t>(to));
+    }
   } catch (...) {
     state->error = std::current_exception();
     return 1;  // stop scanning
@@ -528,14 +934,17 @@ int OnMatch(unsigned int id, unsigned long long /*from*/, unsigned long long to,
 }  // namespace
 
 struct ValueDetector::Impl {
+  Engine engine = Engine::kFast;
   ScratchHandle scratch;
   PhoneMemo phones;
-  std::vector<Detection> found;
+  Date today = Today();
+  std::vector<std::pair<Kind, std::size_t>> literal_triggers;
 };
 
-ValueDetector::ValueDetector() : impl_(std::make_unique<Impl>()) {
+ValueDetector::ValueDetector(Engine engine) : impl_(std::make_unique<Impl>()) {
+  impl_->engine = engine;
   hs_scratch_t* scratch = nullptr;
-  if (hs_alloc_scratch(&SharedDatabase(), &scratch) != HS_SUCCESS) {
+  if (hs_alloc_scratch(&SharedDatabase(engine), &scratch) != HS_SUCCESS) {
     throw InternalError("cannot allocate Vectorscan scratch space");
   }
   impl_->scratch.reset(scratch);
@@ -559,26 +968,46 @@ void ValueDetector::Detect(std::string_view text, std::vector<Detection>& out) {
   out.clear();
   if (text.empty()) return;
   if (text.size() > 0xFFFFFFFFULL) throw InvalidArgumentError("text larger than 4 GiB");
-  std::vector<Detection>& found = impl_->found;
-  found.clear();
-  Extractor extractor(text, impl_->phones, found);
-  ScanState state{&extractor, nullptr};
+  std::vector<Detection>& found = out;
+  Extractor extractor(text, impl_->phones, impl_->today, found);
+  const bool fast = impl_->engine == Engine::kFast;
+  impl_->literal_triggers.clear();
+  ScanState state{&extractor, fast ? &impl_->literal_triggers : nullptr, nullptr};
   const hs_error_t status =
-      hs_scan(&SharedDatabase(), text.data(), static_cast<unsigned>(text.size()), 0,
+      hs_scan(&SharedDatabase(impl_->engine), text.data(), static_cast<unsigned>(text.size()), 0,
               impl_->scratch.get(), OnMatch, &state);
   if (state.error) std::rethrow_exception(state.error);
   if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
     throw InternalError("Vectorscan scan failed with code " + std::to_string(status));
   }
-  // Drop spans strictly inside another detection (card digits inside an IBAN, a national
-  // number inside an international phone number).
-  std::sort(found.begin(), found.end(), [](const Detection& a, const Detection& b) {
+  if (fast) WordScanner(text, extractor, impl_->literal_triggers).Run();
+  // Ties (one span, two readings) are ordered by entity and subtype so that the result does not
+  // depend on the order in which the engines reported the triggers.
+  const auto before = [](const Detection& a, const Detection& b) {
     if (a.start != b.start) return a.start < b.start;
-    return a.end > b.end;
-  });
+    if (a.end != b.end) return a.end > b.end;
+    if (a.entity != b.entity) return a.entity < b.entity;
+    return a.subtype < b.subtype;
+  };
+  // Triggers arrive nearly in text order: an insertion sort is linear here (with a bound on its
+  // work, past which std::sort takes over).
+  std::size_t moves = 0;
+  const std::size_t move_budget = 16 * found.size() + 64;
+  for (std::size_t i = 1; i < found.size() && moves <= move_budget; ++i) {
+    if (!before(found[i], found[i - 1])) continue;
+    Detection moving = std::move(found[i]);
+    std::size_t j = i;
+    for (; j > 0 && before(moving, found[j - 1]); --j, ++moves) found[j] = std::move(found[j - 1]);
+    found[j] = std::move(moving);
+  }
+  if (moves > move_budget) std::sort(found.begin(), found.end(), before);
+  // Drop spans strictly inside another detection (card digits inside an IBAN, a national
+  // number inside an international phone number), in place.
   std::size_t cover_start = 0;
   std::size_t cover_end = 0;
-  for (Detection& d : found) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    Detection& d = found[i];
     const bool inside = d.start >= cover_start && d.end <= cover_end &&
                         (d.start != cover_start || d.end != cover_end);
     if (inside) continue;
@@ -586,8 +1015,10 @@ void ValueDetector::Detect(std::string_view text, std::vector<Detection>& out) {
       cover_start = d.start;
       cover_end = d.end;
     }
-    out.push_back(std::move(d));
+    if (kept != i) found[kept] = std::move(d);
+    ++kept;
   }
+  found.erase(found.begin() + static_cast<std::ptrdiff_t>(kept), found.end());
 }
 
 }  // namespace rampart::compliance

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <ctime>
 #include <exception>
 #include <set>
@@ -40,11 +41,25 @@ std::string Compact(std::string_view text, std::string_view separators = " -.") 
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
-    if (separators.find(c) != std::string_view::npos) continue;
+    if (std::any_of(separators.begin(), separators.end(), [c](char s) { return s == c; })) continue;
     if (!IsDigit(c) && !IsAlpha(c)) return {};
     out.push_back(Upper(c));
   }
   return out;
+}
+
+// Compact() into a caller's buffer, for the validators the detector calls on every candidate
+// (no allocation); empty if another character is present or the buffer is too small.
+template <std::size_t N>
+std::string_view CompactInto(std::string_view text, std::string_view separators,
+                             std::array<char, N>& buffer) {
+  std::size_t size = 0;
+  for (const char c : text) {
+    if (std::any_of(separators.begin(), separators.end(), [c](char s) { return s == c; })) continue;
+    if ((!IsDigit(c) && !IsAlpha(c)) || size == N) return {};
+    buffer[size++] = Upper(c);
+  }
+  return {buffer.data(), size};
 }
 
 int ToInt(std::string_view digits) {
@@ -100,7 +115,9 @@ bool LuhnValid(std::string_view digits) {
 }
 
 std::optional<std::string> CardBrand(std::string_view text) {
-  const std::string digits = Compact(text, " -");
+  std::array<char, 40> buffer;
+  const std::string_view digits = CompactInto(text, " -", buffer);
+  if (digits.empty()) return std::nullopt;
   if (!AllDigits(digits) || AllSame(digits) || !LuhnValid(digits)) return std::nullopt;
   const std::size_t n = digits.size();
   auto length_in = [&](std::size_t lo, std::size_t hi) { return n >= lo && n <= hi; };
@@ -152,26 +169,45 @@ bool IbanValid(std::string_view text) {
       {"SM", 27}, {"SO", 23}, {"ST", 25}, {"SV", 28}, {"TL", 23}, {"TN", 24}, {"TR", 26},
       {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
   }};
-  const std::string iban = Compact(text, " ");
+  std::array<char, 34> buffer;
+  const std::string_view iban = CompactInto(text, " ", buffer);
   if (iban.size() < 15 || iban.size() > 34) return false;
   if (!IsAlpha(iban[0]) || !IsAlpha(iban[1]) || !IsDigit(iban[2]) || !IsDigit(iban[3]))
     return false;
-  const auto country = std::find_if(kLengths.begin(), kLengths.end(), [&](const auto& entry) {
-    return entry.first == std::string_view(iban).substr(0, 2);
-  });
-  if (country == kLengths.end() || country->second != iban.size()) return false;
+  // Country code -> length, indexed by the two letters (built once from kLengths).
+  constexpr std::size_t kLetters = 26;
+  static const std::array<std::uint8_t, kLetters* kLetters> kLengthByCountry = [] {
+    std::array<std::uint8_t, kLetters * kLetters> table{};
+    for (const auto& [code, length] : kLengths) {
+      table[static_cast<std::size_t>(code[0] - 'A') * 26 +
+            static_cast<std::size_t>(code[1] - 'A')] = static_cast<std::uint8_t>(length);
+    }
+    return table;
+  }();
+  const std::size_t country =
+      static_cast<std::size_t>(iban[0] - 'A') * 26 + static_cast<std::size_t>(iban[1] - 'A');
+  if (kLengthByCountry[country] != iban.size()) return false;
   // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35.
-  const std::string rearranged = iban.substr(4) + iban.substr(0, 4);
-  int remainder = 0;
-  for (const char c : rearranged) {
-    if (IsDigit(c)) {
-      remainder = (remainder * 10 + DigitValue(c)) % 97;
-    } else {
-      const int value = c - 'A' + 10;
-      remainder = (remainder * 100 + value) % 97;
+  // The running value stays below 97 * 10^14 < 2^64 between reductions, which happen once 14
+  // decimal digits have been appended (not after every digit).
+  std::uint64_t remainder = 0;
+  int pending = 0;
+  for (const std::string_view part : {iban.substr(4), iban.substr(0, 4)}) {
+    for (const char c : part) {
+      if (IsDigit(c)) {
+        remainder = remainder * 10 + static_cast<std::uint64_t>(DigitValue(c));
+        pending += 1;
+      } else {
+        remainder = remainder * 100 + static_cast<std::uint64_t>(c - 'A' + 10);
+        pending += 2;
+      }
+      if (pending >= 13) {
+        remainder %= 97;
+        pending = 0;
+      }
     }
   }
-  return remainder == 1;
+  return remainder % 97 == 1;
 }
 
 bool UsSsnValid(std::string_view text) {
@@ -386,12 +422,22 @@ bool EmailValid(std::string_view text) {
     return false;
   const std::string_view local = text.substr(0, at);
   const std::string_view domain = text.substr(at + 1);
-  constexpr std::string_view kLocalSpecials = "!#$%&'*+/=?^_`{|}~-.";
+  // Bytes allowed in the local part (RFC 5322 atext and '.'), as a table: this runs on every
+  // candidate of a scan.
+  static constexpr std::array<bool, 256> kLocalChar = [] {
+    std::array<bool, 256> table{};
+    for (const char c : std::string_view("!#$%&'*+/=?^_`{|}~-.")) {
+      table[static_cast<unsigned char>(c)] = true;
+    }
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = true;
+    for (std::size_t c = 'A'; c <= 'Z'; ++c) table[c] = true;
+    for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = true;
+    return table;
+  }();
   if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
     return false;
   for (const char c : local) {
-    if (!IsDigit(c) && !IsAlpha(c) && kLocalSpecials.find(c) == std::string_view::npos)
-      return false;
+    if (!kLocalChar[static_cast<unsigned char>(c)]) return false;
   }
   if (domain.empty() || domain.size() > 253) return false;
   std::size_t labels = 0;
