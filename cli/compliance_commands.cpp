@@ -14,6 +14,7 @@
 #include <rampart/compliance/scan_report.h>
 #include <rampart/compliance/scanner.h>
 
+#include "compliance_audit.h"
 #include "context.h"
 
 namespace rampart::cli {
@@ -34,6 +35,7 @@ struct ScanArgs {
   std::vector<std::string> tables;
   std::size_t sample_rows = 1000;
   std::uint64_t seed = 0x5eed5eedULL;
+  AuditFlags audit;
   OutputOptions output;
 };
 
@@ -93,6 +95,7 @@ int RunScan(const ScanArgs& args, const Context& context) {
   if (args.paths.empty() && args.databases.empty()) {
     throw InvalidArgumentError("give at least one PATH or --db URL", {.field = "PATH"});
   }
+  const AuditInputs audit_inputs = LoadAuditInputs(args.audit);
   const compliance::Scanner scanner(
       {.sample_rows = args.sample_rows, .seed = args.seed, .tables = args.tables});
   compliance::ScanResult result = scanner.ScanPaths(args.paths);
@@ -100,13 +103,12 @@ int RunScan(const ScanArgs& args, const Context& context) {
   for (const compliance::ScanError& e : result.errors) {
     context.Warn(e.location.ToString() + ": " + e.message);
   }
-  if (args.output.format == "json") {
-    context.EmitResult(args.output, ToJsonText(compliance::ScanResultToJson(result)));
-  } else {
-    context.EmitResult(args.output, compliance::ScanResultToMarkdown(result));
-  }
+  const int gate = EmitAudit(
+      result, audit_inputs,
+      {.sample_rows = args.sample_rows, .seed = args.seed, .database_urls = args.databases},
+      args.output, context);
   // A scan that could not read every input is an input error, even though the rest is reported.
-  return result.errors.empty() ? kExitOk : kExitUsage;
+  return result.errors.empty() ? gate : kExitUsage;
 }
 
 }  // namespace
@@ -129,7 +131,8 @@ void SetupComplianceCommands(CLI::App& app, Context& context) {
   auto scan_args = std::make_shared<ScanArgs>();
   CLI::App* scan = compliance->add_subcommand(
       "scan",
-      "Classify every column of schemas, CSV files and live databases as personal data or not\n"
+      "Classify every column of schemas, CSV files and live databases as personal data or not,\n"
+      "  and check them against the audit rules (and a policy, with --policy)\n"
       "  example: rampart compliance scan examples/compliance/ --format markdown\n"
       "  inputs: *.sql *.ddl (PostgreSQL, SQLite, MySQL), *.json (JSON Schema), *.avsc (Avro),\n"
       "          *.csv *.tsv *.psv (sampled); directories are read recursively");
@@ -142,11 +145,13 @@ void SetupComplianceCommands(CLI::App& app, Context& context) {
                    "Rows sampled per CSV file or table (reservoir / random sample)")
       ->capture_default_str();
   scan->add_option("--seed", scan_args->seed, "Seed of the row sampling (reproducible reports)");
-  context.AddOutputOptions(scan, scan_args->output, {"json", "markdown"});
+  AddAuditOptions(scan, scan_args->audit);
+  context.AddOutputOptions(scan, scan_args->output, kAuditFormats);
   scan->callback([scan_args, &context] {
     context.SetCommand([scan_args, &context] { return RunScan(*scan_args, context); });
   });
   SetupComplianceMinimizeCommands(*compliance, context);
+  SetupComplianceBaselineCommand(*compliance, context);
 }
 
 }  // namespace rampart::cli

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Walkthrough of `rampart compliance`: detect personal data in text, classify every column of the
 # bundled schemas (PostgreSQL and MySQL DDL, a JSON Schema, a sampled CSV) and of a live SQLite
-# database. Run from anywhere; RAMPART is the built executable (make demo sets it).
+# database, audit them against the example policy (HTML and SARIF reports into the build
+# directory, the --fail-on gate and a baseline), and minimize a CSV extract. Run from anywhere;
+# RAMPART is the built executable (make demo sets it).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RAMPART=${RAMPART:?set RAMPART to the rampart executable, e.g. build/default/cli/rampart}
@@ -41,6 +43,38 @@ for c in doc["columns"]:
 else
   echo "(sqlite3 not installed: skipped)"
 fi
+
+echo
+echo "=== audit: the schemas against the example policy (purposes, Art. 9, retention, k-anonymity)"
+# The reports go next to the executable's build tree (build/default/compliance-report.html).
+build_dir=$(cd "$(dirname "$RAMPART")/.." && pwd)
+# From the repository root, so that report paths (and SARIF URIs) are relative to it.
+cd "$here/../.."
+policy=examples/compliance/policy.yaml
+echo "\$ rampart compliance scan examples/compliance --policy $policy --format markdown"
+"$RAMPART" compliance scan examples/compliance --policy "$policy" --sample-rows 500 \
+  --format markdown | sed -n '/^# Compliance audit/,/^## Recommendations/p' | sed '$d'
+"$RAMPART" compliance scan examples/compliance --policy "$policy" --sample-rows 500 \
+  --format html --output "$build_dir/compliance-report.html"
+"$RAMPART" compliance scan examples/compliance --policy "$policy" --sample-rows 500 \
+  --format sarif --output "$build_dir/compliance-report.sarif"
+echo
+echo "HTML report for people: $build_dir/compliance-report.html"
+echo "SARIF for code scanning: $build_dir/compliance-report.sarif"
+
+echo
+echo "\$ rampart compliance scan ... --fail-on high      (the CI gate: exit 1 on high findings)"
+set +e
+"$RAMPART" compliance scan examples/compliance --policy "$policy" --sample-rows 500 \
+  --fail-on high --output "$work/gate.json"
+echo "exit code: $?"
+echo "\$ rampart compliance baseline ... && rampart compliance scan ... --baseline FILE --fail-on high"
+"$RAMPART" compliance baseline examples/compliance --policy "$policy" --sample-rows 500 \
+  --output "$work/baseline.json"
+"$RAMPART" compliance scan examples/compliance --policy "$policy" --sample-rows 500 \
+  --fail-on high --baseline "$work/baseline.json" --output "$work/gate.json"
+echo "exit code: $? (every finding is in the baseline: only new ones fail)"
+set -e
 
 echo
 echo "=== minimize: apply the example policy to a CSV extract"

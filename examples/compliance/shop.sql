@@ -64,3 +64,12 @@ CREATE TABLE shop.uploads (
   address_count         integer NOT NULL,
   ip_allowlist_version  integer NOT NULL
 );
+
+-- Features for the churn model, copied from the customer table: the e-mail only tells customers
+-- apart, which a keyed pseudonym does as well.
+CREATE TABLE shop.ml_churn_features (
+  customer_email  varchar(320) NOT NULL,
+  orders_90d      integer NOT NULL,
+  basket_avg      numeric(10,2),
+  days_since_last_order integer
+);

@@ -85,6 +85,8 @@ struct CalendarDate {
   int month = 0;
   int day = 0;
 
+  // clang-tidy 14 reports the defaulted <=> as a literal 0 comparison.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const CalendarDate&, const CalendarDate&) = default;
   [[nodiscard]] std::string ToString() const;  // YYYY-MM-DD
 };
