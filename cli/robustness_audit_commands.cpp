@@ -1007,7 +1007,7 @@ void SetupRobustnessAuditCommands(CLI::App& robustness, Context& context) {
   auto options = std::make_shared<AuditOptions>();
   CLI::App* audit = robustness.add_subcommand(
       "audit",
-      "Attack an ONNX classifier with FGSM/PGD and gate on its robust accuracy\n"
+      "Attack an ONNX classifier with FGSM/PGD/APGD and gate on its robust accuracy\n"
       "  example: rampart robustness audit --model net.onnx --data test.csv --attack fgsm,pgd \\\n"
       "             --norm linf --eps 0.03,0.1 --min-robust-accuracy 0.5 --format markdown\n"
       "  exit codes: 0 passed, 1 below the gate or a regression against --baseline, 2 bad input");
