@@ -681,6 +681,13 @@ class WordScanner {
   }
 
   void Word(std::size_t start, std::size_t end, unsigned mask) {
+    // Prose words (a letter outside A-F, no digit, not 1 or 16 bytes, no '.' before) can start
+    // or end none of the patterns (see OnWord): skip them before any other work.
+    const std::size_t length = end - start;
+    if ((mask & (kClassDigit | kClassNonHex)) == kClassNonHex && length != 1 && length != 16 &&
+        (start == 0 || text_[start - 1] != '.')) {
+      return;
+    }
     FlushLiteralTriggers(start);
     OnWord(start, end, mask);
   }
