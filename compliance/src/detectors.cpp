@@ -262,9 +262,16 @@ class Extractor {
  private:
   bool BoundaryBefore(std::size_t s) const { return s == 0 || !IsAlnum(text_[s - 1]); }
   bool BoundaryAfter(std::size_t e) const { return e >= text_.size() || !IsAlnum(text_[e]); }
-  void Add(Entity entity, std::string subtype, std::size_t start, std::size_t end, bool validated,
-           double confidence) {
-    out_.push_back({entity, std::move(subtype), start, end, validated, confidence});
+  // Built in place: the subtype is copied once, into the detection's own (short) string.
+  void Add(Entity entity, std::string_view subtype, std::size_t start, std::size_t end,
+           bool validated, double confidence) {
+    Detection& d = out_.emplace_back();
+    d.entity = entity;
+    d.subtype.assign(subtype.data(), subtype.size());
+    d.start = start;
+    d.end = end;
+    d.validated = validated;
+    d.confidence = confidence;
   }
 
   void Email(std::size_t to, std::size_t& covered) {
@@ -392,7 +399,7 @@ class Extractor {
       if (!BoundaryAfter(end) && !(end < text_.size() && text_[end] == ' ')) continue;
       if (IbanValid(text_.substr(start, end - start))) {
         covered = std::max(covered, end);
-        Add(Entity::kIban, std::string(text_.substr(start, 2)), start, end, true, 0.97);
+        Add(Entity::kIban, text_.substr(start, 2), start, end, true, 0.97);
         return;
       }
     }
@@ -674,6 +681,13 @@ class WordScanner {
   }
 
   void Word(std::size_t start, std::size_t end, unsigned mask) {
+    // Prose words (a letter outside A-F, no digit, not 1 or 16 bytes, no '.' before) can start
+    // or end none of the patterns (see OnWord): skip them before any other work.
+    const std::size_t length = end - start;
+    if ((mask & (kClassDigit | kClassNonHex)) == kClassNonHex && length != 1 && length != 16 &&
+        (start == 0 || text_[start - 1] != '.')) {
+      return;
+    }
     FlushLiteralTriggers(start);
     OnWord(start, end, mask);
   }

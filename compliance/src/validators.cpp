@@ -415,15 +415,15 @@ bool PlPeselValid(std::string_view text) {
 }
 
 bool EmailValid(std::string_view text) {
+  // One pass over each part (this runs on every candidate of a scan). A second '@' needs no
+  // search of its own: it is neither a local-part byte before the first one nor a domain byte.
   if (text.size() > 254) return false;
-  const auto at = text.find('@');
-  if (at == std::string_view::npos || at == 0 || at > 64 ||
-      text.find('@', at + 1) != std::string_view::npos)
-    return false;
+  std::size_t at = 0;
+  while (at < text.size() && text[at] != '@') ++at;
+  if (at == text.size() || at == 0 || at > 64) return false;
   const std::string_view local = text.substr(0, at);
   const std::string_view domain = text.substr(at + 1);
-  // Bytes allowed in the local part (RFC 5322 atext and '.'), as a table: this runs on every
-  // candidate of a scan.
+  // Bytes allowed in the local part (RFC 5322 atext and '.'), as a table.
   static constexpr std::array<bool, 256> kLocalChar = [] {
     std::array<bool, 256> table{};
     for (const char c : std::string_view("!#$%&'*+/=?^_`{|}~-.")) {
@@ -434,27 +434,29 @@ bool EmailValid(std::string_view text) {
     for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = true;
     return table;
   }();
-  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
-    return false;
-  for (const char c : local) {
+  if (local.front() == '.' || local.back() == '.') return false;
+  for (std::size_t i = 0; i < local.size(); ++i) {
+    const char c = local[i];
     if (!kLocalChar[static_cast<unsigned char>(c)]) return false;
+    if (c == '.' && local[i - 1] == '.') return false;  // i > 0: local does not start with '.'
   }
   if (domain.empty() || domain.size() > 253) return false;
+  // Labels of letters, digits and '-' (not at either end), 1-63 bytes, separated by '.'.
   std::size_t labels = 0;
   std::size_t start = 0;
   std::string_view last;
-  while (start <= domain.size()) {
-    std::size_t dot = domain.find('.', start);
-    if (dot == std::string_view::npos) dot = domain.size();
-    const std::string_view label = domain.substr(start, dot - start);
+  for (std::size_t i = 0; i <= domain.size(); ++i) {
+    if (i < domain.size() && domain[i] != '.') {
+      const char c = domain[i];
+      if (!IsDigit(c) && !IsAlpha(c) && c != '-') return false;
+      continue;
+    }
+    const std::string_view label = domain.substr(start, i - start);
     if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
       return false;
-    for (const char c : label) {
-      if (!IsDigit(c) && !IsAlpha(c) && c != '-') return false;
-    }
     ++labels;
     last = label;
-    start = dot + 1;
+    start = i + 1;
   }
   return labels >= 2 && last.size() >= 2 && std::all_of(last.begin(), last.end(), IsAlpha);
 }
@@ -496,15 +498,48 @@ std::optional<std::string> PhoneRegion(std::string_view text,
   return std::nullopt;
 }
 
+namespace {
+
+// The dotted-quad grammar of inet_pton(AF_INET): exactly four decimal parts of 1-3 digits, each
+// at most 255, no leading zeros ("01" is rejected), nothing else. Written out because the value
+// scan checks every IPv4-shaped word and inet_pton needs a NUL-terminated copy.
+bool Ipv4Valid(std::string_view text) {
+  int parts = 0;
+  int value = 0;
+  bool saw_digit = false;
+  for (const char c : text) {
+    if (IsDigit(c)) {
+      if (saw_digit && value == 0) return false;  // leading zero
+      value = value * 10 + DigitValue(c);
+      if (value > 255) return false;
+      if (!saw_digit) {
+        if (++parts > 4) return false;
+        saw_digit = true;
+      }
+    } else if (c == '.' && saw_digit) {
+      if (parts == 4) return false;
+      value = 0;
+      saw_digit = false;
+    } else {
+      return false;
+    }
+  }
+  return parts == 4 && saw_digit;
+}
+
+}  // namespace
+
 std::optional<int> IpVersion(std::string_view text) {
   if (text.empty() || text.size() > 45) return std::nullopt;
-  const std::string address(text);
+  if (Ipv4Valid(text)) return 4;  // a dotted quad has no ':'
+  if (text.find(':') == std::string_view::npos) return std::nullopt;
+  // inet_pton reads a C string: stop at an embedded NUL as it would, in a stack buffer.
+  char address[46];
+  const std::size_t size = std::min(text.size(), text.find('\0'));
+  std::copy_n(text.data(), size, address);
+  address[size] = '\0';
   unsigned char buffer[16];
-  if (address.find(':') == std::string::npos) {
-    if (inet_pton(AF_INET, address.c_str(), buffer) == 1) return 4;
-    return std::nullopt;
-  }
-  if (inet_pton(AF_INET6, address.c_str(), buffer) == 1) return 6;
+  if (inet_pton(AF_INET6, address, buffer) == 1) return 6;
   return std::nullopt;
 }
 
@@ -535,18 +570,23 @@ bool MacAddressValid(std::string_view text) {
 
 std::optional<int> UuidVersion(std::string_view text) {
   if (text.size() != 36) return std::nullopt;
+  const auto hex = [](char c) {
+    const char lower =
+        static_cast<char>(c | 0x20);  // 'A'-'F' -> 'a'-'f'; no other byte lands there
+    return IsDigit(c) || (lower >= 'a' && lower <= 'f');
+  };
   for (std::size_t i = 0; i < 36; ++i) {
     const char c = text[i];
     if (i == 8 || i == 13 || i == 18 || i == 23) {
       if (c != '-') return std::nullopt;
-    } else if (!IsDigit(c) && !((Upper(c) >= 'A' && Upper(c) <= 'F'))) {
+    } else if (!hex(c)) {
       return std::nullopt;
     }
   }
   const int version = IsDigit(text[14]) ? DigitValue(text[14]) : 0;
   if (version < 1 || version > 8) return std::nullopt;
   const char variant = Upper(text[19]);
-  if (std::string_view("89AB").find(variant) == std::string_view::npos) return std::nullopt;
+  if (variant != '8' && variant != '9' && variant != 'A' && variant != 'B') return std::nullopt;
   return version;
 }
 
@@ -568,7 +608,11 @@ bool LatLongPairValid(std::string_view text, int min_decimals) {
     if (!AllDigits(whole) || !AllDigits(fraction) ||
         static_cast<int>(fraction.size()) < min_decimals)
       return false;
-    double value = ToInt(whole);
+    // The whole part decides unless it equals the limit: the fraction adds less than 1 (and its
+    // rounded double sum never passes the next integer), so only then is the sum needed.
+    const int whole_value = ToInt(whole);
+    if (whole_value != static_cast<int>(limit)) return whole_value < static_cast<int>(limit);
+    double value = whole_value;
     double scale = 0.1;
     for (const char c : fraction) {
       value += scale * DigitValue(c);

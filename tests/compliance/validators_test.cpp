@@ -1,5 +1,12 @@
 // Every validator with published or independently computed valid values and with the same
 // values after one check character was changed.
+#include <algorithm>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 
 #include <rampart/compliance/validators.h>
@@ -132,6 +139,161 @@ TEST(ValidatorsTest, EmailIpMacUuid) {
   EXPECT_EQ(UuidVersion("6fa459ea-ee8a-3ca4-894e-db77e160355e"), 3);
   EXPECT_EQ(UuidVersion("EA7583CD-A667-48BC-B806-42ECB2B48606"), 4);
   EXPECT_FALSE(UuidVersion("ea7583cd-a667-48bc-c806-42ecb2b48606"));  // variant nibble
+}
+
+// IpVersion parses dotted quads itself (the scan checks every IPv4-shaped word); glibc's
+// inet_pton is the independent reference, on edge cases and on random strings over its alphabet.
+TEST(ValidatorsTest, Ipv4AgreesWithInetPton) {
+  const auto pton4 = [](const std::string& s) {
+    unsigned char buffer[4];
+    return inet_pton(AF_INET, s.c_str(), buffer) == 1;
+  };
+  for (const std::string s :
+       {"0.0.0.0", "255.255.255.255", "256.0.0.0", "01.2.3.4", "1.2.3.04", "1.2.3.0", "1.2.3",
+        "1.2.3.4.", ".1.2.3.4", "1..2.3", "1.2.3.4.5", "1.2.3.4a", "1.2.3.1000", "10.0.0.255",
+        "1.2.3.256", "00.1.1.1", "0.1.1.1", " 1.2.3.4", "1.2.3.4 "}) {
+    EXPECT_EQ(IpVersion(s) == 4, pton4(s)) << s;
+  }
+  std::mt19937 rng(20261129);
+  const std::string alphabet = "0123455.........9";
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<int> length(1, 17);
+  int valid = 0;
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    const int size = length(rng);
+    for (int k = 0; k < size; ++k) s.push_back(alphabet[pick(rng)]);
+    const bool expected = pton4(s);
+    valid += expected ? 1 : 0;
+    ASSERT_EQ(IpVersion(s) == 4, expected) << s;
+  }
+  // Dotted quads of numbers around the limits, with leading zeros, empty and extra parts.
+  std::uniform_int_distribution<int> number(0, 300);
+  std::uniform_int_distribution<int> coin(0, 9);
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    const int parts = 3 + coin(rng) / 4;  // 3-5
+    for (int k = 0; k < parts; ++k) {
+      if (k > 0) s.push_back('.');
+      if (coin(rng) == 0) s.push_back('0');
+      if (coin(rng) != 0) s += std::to_string(number(rng));
+    }
+    const bool expected = pton4(s);
+    valid += expected ? 1 : 0;
+    ASSERT_EQ(IpVersion(s) == 4, expected) << s;
+  }
+  EXPECT_GT(valid, 2000);  // the sample does reach valid addresses
+}
+
+// The rules of EmailValid written plainly (split at '@' and '.'), against the one-pass validator
+// on random strings dense with the bytes those rules are about.
+bool EmailRulesHold(std::string_view text) {
+  const auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const auto at = text.find('@');
+  if (text.size() > 254 || at == std::string_view::npos || at == 0 || at > 64 ||
+      text.find('@', at + 1) != std::string_view::npos)
+    return false;
+  const std::string_view local = text.substr(0, at);
+  const std::string_view domain = text.substr(at + 1);
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+    return false;
+  for (const char c : local) {
+    if (!alpha(c) && !digit(c) &&
+        std::string_view("!#$%&'*+/=?^_`{|}~-.").find(c) == std::string_view::npos)
+      return false;
+  }
+  if (domain.empty() || domain.size() > 253) return false;
+  std::vector<std::string_view> labels;
+  for (std::size_t start = 0;;) {
+    const auto dot = domain.find('.', start);
+    labels.push_back(domain.substr(start, dot == std::string_view::npos ? dot : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  for (const auto label : labels) {
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    for (const char c : label) {
+      if (!alpha(c) && !digit(c) && c != '-') return false;
+    }
+  }
+  const auto last = labels.back();
+  return labels.size() >= 2 && last.size() >= 2 && std::all_of(last.begin(), last.end(), alpha);
+}
+
+TEST(ValidatorsTest, EmailAgreesWithPlainRules) {
+  std::mt19937 rng(8);
+  const std::string alphabet = "ab1-..@@_+'%Z";
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<int> length(0, 14);
+  int valid = 0;
+  for (int n = 0; n < 40000; ++n) {
+    std::string s;
+    const int size = length(rng);
+    for (int k = 0; k < size; ++k) s.push_back(alphabet[pick(rng)]);
+    const bool expected = EmailRulesHold(s);
+    valid += expected ? 1 : 0;
+    ASSERT_EQ(EmailValid(s), expected) << s;
+  }
+  // Addresses built from parts (local '@' labels) with one byte replaced now and then.
+  std::uniform_int_distribution<int> small(0, 4);
+  const std::string local_bytes = "ab1.-_+'";
+  const std::string label_bytes = "ab1-";
+  for (int n = 0; n < 20000; ++n) {
+    std::string s;
+    for (int k = small(rng); k-- > 0;) s.push_back(local_bytes[pick(rng) % local_bytes.size()]);
+    s.push_back('@');
+    for (int label = 0, labels = 1 + small(rng) / 2; label < labels; ++label) {
+      if (label > 0) s.push_back('.');
+      for (int k = small(rng); k-- > 0;) s.push_back(label_bytes[pick(rng) % label_bytes.size()]);
+    }
+    if (small(rng) == 0 && !s.empty()) s[pick(rng) % s.size()] = alphabet[pick(rng)];
+    const bool expected = EmailRulesHold(s);
+    valid += expected ? 1 : 0;
+    ASSERT_EQ(EmailValid(s), expected) << s;
+  }
+  EXPECT_GT(valid, 150);  // the sample does reach valid addresses
+  const std::vector<std::string> edges = {std::string(65, 'a') + "@example.com",
+                                          std::string(64, 'a') + "@example.com",
+                                          "a@" + std::string(64, 'b') + ".com",
+                                          "a@b.c",
+                                          "a@b.co",
+                                          "a@-b.co",
+                                          "a@b-.co",
+                                          "a@b..co",
+                                          "a@b.co.",
+                                          "@b.co"};
+  for (const std::string& s : edges) {
+    EXPECT_EQ(EmailValid(s), EmailRulesHold(s)) << s;
+  }
+}
+
+// LatLongPairValid decides by the whole part unless it equals the limit; at the limit the
+// fraction must be zero (up to double rounding of very long fractions).
+TEST(ValidatorsTest, LatLongLimits) {
+  EXPECT_TRUE(LatLongPairValid("52.781453, 13.835392"));
+  EXPECT_TRUE(LatLongPairValid("-89.999999, -179.999999"));
+  EXPECT_TRUE(LatLongPairValid("89.99999999999999999999, 179.9999"));
+  EXPECT_TRUE(LatLongPairValid("90.0000, 180.0000"));
+  EXPECT_FALSE(LatLongPairValid("90.0001, 10.0000"));
+  EXPECT_FALSE(LatLongPairValid("10.0000, 180.0001"));
+  EXPECT_FALSE(LatLongPairValid("91.0000, 10.0000"));
+  EXPECT_FALSE(LatLongPairValid("10.0000, 181.0000"));
+  EXPECT_FALSE(LatLongPairValid("10.000, 10.0000"));  // three decimals
+  EXPECT_FALSE(LatLongPairValid("1000.0000, 10.0000"));
+  EXPECT_FALSE(LatLongPairValid("10.00a0, 10.0000"));
+}
+
+TEST(ValidatorsTest, UuidCharacters) {
+  EXPECT_EQ(UuidVersion("6FA459EA-EE8A-1CA4-A94E-DB77E160355E"), 1);
+  EXPECT_EQ(UuidVersion("6fa459ea-ee8a-8ca4-b94e-db77e160355e"), 8);
+  EXPECT_FALSE(UuidVersion("6fa459ea-ee8a-9ca4-894e-db77e160355e"));  // version 9
+  EXPECT_FALSE(UuidVersion("6fa459ga-ee8a-4ca4-894e-db77e160355e"));  // 'g'
+  EXPECT_FALSE(UuidVersion("6fa459@a-ee8a-4ca4-894e-db77e160355e"));  // '@' = 'A' - 1
+  EXPECT_FALSE(UuidVersion("6fa459`a-ee8a-4ca4-894e-db77e160355e"));  // '`' = 'a' - 1
+  EXPECT_FALSE(UuidVersion("6fa459ea-ee8a-4ca4-794e-db77e160355e"));  // variant 7
+  EXPECT_FALSE(UuidVersion("6fa459ea-ee8a-4ca4-894e_db77e160355e"));
 }
 
 TEST(ValidatorsTest, Phones) {
