@@ -22,6 +22,20 @@ std::string SystemMessage(int error_number) {
 }  // namespace
 
 AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)) {
+  struct stat existing {};
+  if (::stat(target_.c_str(), &existing) == 0 && !S_ISREG(existing.st_mode)) {
+    if (S_ISDIR(existing.st_mode)) {
+      throw IoError("is a directory, not a file", {.file = target_.string()});
+    }
+    // A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): renaming a file over it would
+    // replace the device node itself (as root, /dev/null becomes a plain file for every
+    // process). Such a target has no partial state to protect, so write straight into it.
+    stream_.open(target_, std::ios::binary);
+    if (!stream_) {
+      throw IoError("cannot open for writing: " + SystemMessage(errno), {.file = target_.string()});
+    }
+    return;
+  }
   std::filesystem::path directory = target_.parent_path();
   if (directory.empty()) directory = ".";
   // mkstemp gives a unique name in the target's directory, so that rename() stays within one
@@ -44,7 +58,7 @@ AtomicFile::AtomicFile(std::filesystem::path target) : target_(std::move(target)
 }
 
 AtomicFile::~AtomicFile() {
-  if (!committed_) {
+  if (!committed_ && !temp_path_.empty()) {
     stream_.close();
     std::error_code ignored;
     std::filesystem::remove(temp_path_, ignored);
@@ -58,6 +72,10 @@ void AtomicFile::Commit() {
   stream_.close();
   if (!written || stream_.fail()) {
     throw IoError("writing failed (disk full?)", {.file = target_.string()});
+  }
+  if (temp_path_.empty()) {  // written straight into a device or FIFO
+    committed_ = true;
+    return;
   }
   // fsync the data before the rename, so that a crash cannot leave an empty file in place.
   const int fd = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);

@@ -1,8 +1,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <rampart/common/atomic_file.h>
@@ -66,6 +69,25 @@ TEST_F(AtomicFileTest, OneCallHelper) {
 
 TEST_F(AtomicFileTest, MissingDirectoryIsAnIoError) {
   EXPECT_THROW(WriteFileAtomically(dir_ / "no" / "such" / "dir.txt", "x"), IoError);
+}
+
+// A FIFO stands for /dev/null and /dev/stdout: renaming a temporary file over such a target
+// would replace the node itself (as root, a test writing to /dev/null once did exactly that).
+TEST_F(AtomicFileTest, FifoIsWrittenDirectlyAndStaysAFifo) {
+  const fs::path fifo = dir_ / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string received;
+  std::thread reader([&] { received = Read(fifo); });
+  WriteFileAtomically(fifo, "through the pipe\n");
+  reader.join();
+  EXPECT_EQ(received, "through the pipe\n");
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  EXPECT_EQ(EntriesInDir(), 1U);  // no temporary file left beside it
+}
+
+TEST_F(AtomicFileTest, DirectoryTargetIsAnIoError) {
+  EXPECT_THROW(WriteFileAtomically(dir_, "x"), IoError);
+  EXPECT_TRUE(fs::is_directory(dir_));
 }
 
 }  // namespace

@@ -219,9 +219,12 @@ TEST(CliAudit, ShardsMergeIntoTheUnshardedReport) {
 }
 
 TEST(CliAudit, ApgdAndLossFlags) {
+  const std::string per_sample =
+      (std::filesystem::temp_directory_path() / "rampart_apgd_flags_per_sample.csv").string();
   const RunResult r = RunRampart(
       Audit({"--attack", "apgd-ce,pgd", "--loss", "margin", "--apgd-steps", "5", "--format", "json",
-             "--minimal-perturbation", "apgd-ce", "--per-sample", "/dev/null"}));
+             "--minimal-perturbation", "apgd-ce", "--per-sample", per_sample}));
+  std::filesystem::remove(per_sample);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["results"][0]["attack"], "apgd-ce");

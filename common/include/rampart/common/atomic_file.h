@@ -6,6 +6,9 @@
 //   out.Commit();            // fsync + rename; without Commit() the temp file is removed
 //
 //   rampart::WriteFileAtomically("report.json", text);   // the same in one call
+//
+// A target that exists and is not a regular file (/dev/null, /dev/stdout, a FIFO) is written
+// directly: renaming over it would replace the device node. A directory is an IoError.
 #pragma once
 
 #include <filesystem>
@@ -25,6 +28,7 @@ class AtomicFile {
 
   [[nodiscard]] std::ostream& stream() { return stream_; }
   [[nodiscard]] const std::filesystem::path& target() const { return target_; }
+  // Empty when the target is a device or FIFO written directly.
   [[nodiscard]] const std::filesystem::path& temp_path() const { return temp_path_; }
 
   // Flushes, fsyncs and renames the temporary file onto the target. Throws IoError on failure
