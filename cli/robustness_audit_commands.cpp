@@ -29,12 +29,12 @@
 #include <rampart/robustness/dataset.h>
 #include <rampart/robustness/evaluation.h>
 #include <rampart/robustness/executor.h>
-#include <rampart/robustness/file_hash.h>
 #include <rampart/robustness/loss.h>
 #include <rampart/robustness/onnx_model.h>
 
 #include "context.h"
 #include "robustness_certify.h"
+#include "robustness_inputs.h"
 
 namespace rampart::cli {
 
@@ -220,17 +220,9 @@ std::string JUnitName(const robustness::AttackRun& run) {
 
 nlohmann::json ToJson(const AuditOptions& options, const robustness::AuditConfig& config,
                       const robustness::AuditResult& audit, const Gate& gate,
-                      const std::optional<BaselineCheck>& baseline,
-                      const std::map<std::string, std::string>& hashes) {
+                      const std::optional<BaselineCheck>& baseline, const ReportInputs& inputs) {
   nlohmann::json doc = NewJsonDocument();
-  doc["model"] = options.model;
-  doc["model_sha256"] = hashes.at("model");
-  doc["data"] = options.data;
-  doc["data_sha256"] = hashes.at("data");
-  if (!options.labels.empty()) {
-    doc["labels"] = options.labels;
-    doc["labels_sha256"] = hashes.at("labels");
-  }
+  AddReportInputs(inputs, doc);
   doc["samples"] = audit.samples;
   doc["classes"] = audit.classes;
   doc["input_size"] = audit.input_size;
@@ -517,17 +509,15 @@ std::string RobustnessCurveSvg(const robustness::AuditResult& audit) {
 
 std::string RenderHtml(const AuditOptions& options, const robustness::AuditResult& audit,
                        const Gate& gate, const std::optional<BaselineCheck>& baseline,
-                       const std::map<std::string, std::string>& hashes) {
+                       const ReportInputs& inputs) {
   HtmlDocument page("Robustness audit");
   page.Heading(1, "Robustness audit");
-  page.Summary({{"Model", options.model},
-                {"Model SHA-256", hashes.at("model")},
-                {"Data", options.data},
-                {"Data SHA-256", hashes.at("data")},
-                {"Samples", std::to_string(audit.samples)},
-                {"Clean accuracy", Percent(audit.clean_accuracy)},
-                {"Seed", std::to_string(options.seed)},
-                {"Gate", GateLine(gate)}});
+  std::vector<std::pair<std::string, std::string>> summary = ReportInputRows(inputs);
+  summary.insert(summary.end(), {{"Samples", std::to_string(audit.samples)},
+                                 {"Clean accuracy", Percent(audit.clean_accuracy)},
+                                 {"Seed", std::to_string(options.seed)},
+                                 {"Gate", GateLine(gate)}});
+  page.Summary(summary);
   if (baseline) {
     page.Heading(2, "Comparison with the baseline");
     page.Paragraph(BaselineLine(*baseline));
@@ -622,8 +612,8 @@ std::string PerSampleCsv(const robustness::AuditResult& audit) {
 
 void ValidateGateOptions(const AuditOptions& options);
 int EmitAudit(const AuditOptions& options, const robustness::AuditConfig& config,
-              const robustness::AuditResult& audit,
-              const std::map<std::string, std::string>& hashes, const Context& context,
+              const robustness::AuditResult& audit, const ReportInputs& inputs,
+              const Context& context,
               const std::optional<AuditCertification>& certification = std::nullopt);
 
 int RunAuditCommand(const AuditOptions& options, const Context& context) {
@@ -668,11 +658,7 @@ int RunAuditCommand(const AuditOptions& options, const Context& context) {
   if (executor.model().ends_in_softmax()) {
     context.Warn("the model ends in Softmax: attacks take gradients on its logits");
   }
-  std::map<std::string, std::string> hashes{{"model", robustness::Sha256OfFile(options.model)},
-                                            {"data", robustness::Sha256OfFile(options.data)}};
-  if (!options.labels.empty()) {
-    hashes["labels"] = robustness::Sha256OfFile(options.labels);
-  }
+  const ReportInputs inputs = HashReportInputs(options.model, options.data, options.labels);
   const std::int64_t shard_rows =
       (data.inputs.rows() - config.shard_index + config.shard_count - 1) / config.shard_count;
   Progress progress("attacking",
@@ -684,7 +670,7 @@ int RunAuditCommand(const AuditOptions& options, const Context& context) {
   progress.Finish();
   const std::optional<AuditCertification> certification = CertifyForAudit(
       options.certify, executor, data, audit, config.attack.norm, options.seed, context);
-  return EmitAudit(options, config, audit, hashes, context, certification);
+  return EmitAudit(options, config, audit, inputs, context, certification);
 }
 
 void ValidateGateOptions(const AuditOptions& options) {
@@ -706,9 +692,8 @@ void ValidateGateOptions(const AuditOptions& options) {
 
 // Gate, baseline comparison, per-sample CSV and the report: shared by audit and merge.
 int EmitAudit(const AuditOptions& options, const robustness::AuditConfig& config,
-              const robustness::AuditResult& audit,
-              const std::map<std::string, std::string>& hashes, const Context& context,
-              const std::optional<AuditCertification>& certification) {
+              const robustness::AuditResult& audit, const ReportInputs& inputs,
+              const Context& context, const std::optional<AuditCertification>& certification) {
   for (const std::string& warning : audit.warnings) {
     context.Warn(warning);
   }
@@ -734,11 +719,11 @@ int EmitAudit(const AuditOptions& options, const robustness::AuditConfig& config
     text = RenderMarkdown(options, audit, gate, baseline) +
            (certification ? "\n" + AuditCertificationMarkdown(*certification) : "");
   } else if (options.output.format == "html") {
-    text = RenderHtml(options, audit, gate, baseline, hashes);
+    text = RenderHtml(options, audit, gate, baseline, inputs);
   } else if (options.output.format == "junit") {
     text = RenderJUnit(options, audit, gate, baseline);
   } else {
-    nlohmann::json doc = ToJson(options, config, audit, gate, baseline, hashes);
+    nlohmann::json doc = ToJson(options, config, audit, gate, baseline, inputs);
     if (certification) doc["certified"] = AuditCertificationJson(*certification);
     text = ToJsonText(doc);
   }
@@ -979,13 +964,16 @@ int RunMergeCommand(const MergeOptions& options, const Context& context) {
   report.labels = first.value("labels", "");
   report.seed = config.attack.seed;
   report.shard.clear();
-  std::map<std::string, std::string> hashes{
-      {"model", Field<std::string>(first, first_path, Ptr("/model_sha256"))},
-      {"data", Field<std::string>(first, first_path, Ptr("/data_sha256"))}};
+  ReportInputs inputs{.model = report.model,
+                      .model_sha256 = Field<std::string>(first, first_path, Ptr("/model_sha256")),
+                      .data = report.data,
+                      .data_sha256 = Field<std::string>(first, first_path, Ptr("/data_sha256")),
+                      .labels = report.labels,
+                      .labels_sha256 = {}};
   if (!report.labels.empty()) {
-    hashes["labels"] = Field<std::string>(first, first_path, Ptr("/labels_sha256"));
+    inputs.labels_sha256 = Field<std::string>(first, first_path, Ptr("/labels_sha256"));
   }
-  return EmitAudit(report, config, audit, hashes, context);
+  return EmitAudit(report, config, audit, inputs, context);
 }
 
 void AddGateOptions(CLI::App* verb, AuditOptions& options, CLI::Option*& gate,

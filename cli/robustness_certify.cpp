@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,8 +26,9 @@
 #include <rampart/robustness/certification.h>
 #include <rampart/robustness/dataset.h>
 #include <rampart/robustness/executor.h>
-#include <rampart/robustness/file_hash.h>
 #include <rampart/robustness/onnx_model.h>
+
+#include "robustness_inputs.h"
 
 namespace rampart::cli {
 
@@ -112,17 +112,9 @@ std::string GateLine(const std::vector<CertifyGate>& gates) {
 }
 
 nlohmann::json ToJson(const CertifyOptions& options, const robustness::CertificationResult& result,
-                      const std::vector<CertifyGate>& gates,
-                      const std::map<std::string, std::string>& hashes) {
+                      const std::vector<CertifyGate>& gates, const ReportInputs& inputs) {
   nlohmann::json doc = NewJsonDocument();
-  doc["model"] = options.model;
-  doc["model_sha256"] = hashes.at("model");
-  doc["data"] = options.data;
-  doc["data_sha256"] = hashes.at("data");
-  if (!options.labels.empty()) {
-    doc["labels"] = options.labels;
-    doc["labels_sha256"] = hashes.at("labels");
-  }
+  AddReportInputs(inputs, doc);
   doc["samples"] = result.samples;
   doc["classes"] = result.classes;
   doc["sigma"] = options.sigma;
@@ -230,22 +222,20 @@ std::string RenderMarkdown(const CertifyOptions& options,
 }
 
 std::string RenderHtml(const CertifyOptions& options, const robustness::CertificationResult& result,
-                       const std::vector<CertifyGate>& gates,
-                       const std::map<std::string, std::string>& hashes) {
+                       const std::vector<CertifyGate>& gates, const ReportInputs& inputs) {
   HtmlDocument page("Certified robustness");
   page.Heading(1, "Certified robustness (randomized smoothing)");
-  page.Summary(
-      {{"Model", options.model},
-       {"Model SHA-256", hashes.at("model")},
-       {"Data", options.data},
-       {"Data SHA-256", hashes.at("data")},
-       {"Samples", std::to_string(result.samples)},
+  std::vector<std::pair<std::string, std::string>> summary = ReportInputRows(inputs);
+  summary.insert(
+      summary.end(),
+      {{"Samples", std::to_string(result.samples)},
        {"Sigma", fmt::format("{}", options.sigma)},
        {"n0 / n / alpha", fmt::format("{} / {} / {}", options.n0, options.n, options.alpha)},
        {"Seed", std::to_string(options.seed)},
        {"Base classifier accuracy", Percent(result.clean_accuracy)},
        {"Abstained", Percent(result.abstain_rate)},
        {"Gate", GateLine(gates)}});
+  page.Summary(summary);
   page.Paragraph(kMeaning);
   page.Heading(2, "Certified accuracy");
   const Table curve = CurveTable(result, gates);
@@ -328,9 +318,7 @@ int RunCertifyCommand(const CertifyOptions& options, const Context& context) {
       options.data,
       options.labels.empty() ? std::nullopt : std::optional<std::filesystem::path>(options.labels),
       executor.model().input_size());
-  std::map<std::string, std::string> hashes{{"model", robustness::Sha256OfFile(options.model)},
-                                            {"data", robustness::Sha256OfFile(options.data)}};
-  if (!options.labels.empty()) hashes["labels"] = robustness::Sha256OfFile(options.labels);
+  const ReportInputs inputs = HashReportInputs(options.model, options.data, options.labels);
 
   Progress progress("certifying", data.inputs.rows() * (options.n0 + options.n),
                     context.ProgressEnabled());
@@ -350,11 +338,11 @@ int RunCertifyCommand(const CertifyOptions& options, const Context& context) {
   if (options.output.format == "markdown") {
     text = RenderMarkdown(options, result, gates);
   } else if (options.output.format == "html") {
-    text = RenderHtml(options, result, gates, hashes);
+    text = RenderHtml(options, result, gates, inputs);
   } else if (options.output.format == "junit") {
     text = RenderJUnit(options, result, gates);
   } else {
-    text = ToJsonText(ToJson(options, result, gates, hashes));
+    text = ToJsonText(ToJson(options, result, gates, inputs));
   }
   context.EmitResult(options.output, text);
   return GatesPassed(gates) ? 0 : 1;
