@@ -17,10 +17,7 @@ GaussianMechanism GaussianMechanism::Builder::Build() const {
   mechanism.epsilon_ = epsilon;
   mechanism.delta_ = delta;
   mechanism.sensitivity_ = sensitivity;
-  mechanism.granularity_ = grid.granularity;
-  mechanism.inverse_granularity_ = grid.inverse_granularity;
-  mechanism.limit_ = grid.limit;
-  mechanism.grid_sensitivity_ = grid.grid_sensitivity;
+  mechanism.grid_ = grid;
   const double sigma_steps =
       DiscreteGaussianSigma(epsilon, delta, static_cast<std::int64_t>(grid.grid_sensitivity));
   mechanism.parameters_ = DiscreteGaussianParameters::FromSigma(sigma_steps);
@@ -29,7 +26,7 @@ GaussianMechanism GaussianMechanism::Builder::Build() const {
 
 NoiseInterval GaussianMechanism::NoiseConfidenceInterval(double level) const {
   const std::int64_t m = internal::DiscreteGaussianHalfWidth(parameters_.Sigma2(), level);
-  const double half = static_cast<double>(m) * granularity_ + granularity_ / 2.0;
+  const double half = static_cast<double>(m) * grid_.granularity + grid_.granularity / 2.0;
   return {.low = -half, .high = half, .level = level};
 }
 

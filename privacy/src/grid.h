@@ -4,14 +4,9 @@
 #include <cstdint>
 #include <string_view>
 
-namespace rampart::privacy::internal {
+#include <rampart/privacy/mechanism.h>
 
-struct Grid {
-  double granularity = 0.0;            // g = 2^k
-  double inverse_granularity = 0.0;    // 2^-k
-  double limit = 0.0;                  // inputs are clamped to ±limit = 2^62 g
-  std::uint64_t grid_sensitivity = 0;  // floor(Δ/g) + 1
-};
+namespace rampart::privacy::internal {
 
 // g = smallest power of two >= scale / 2^bits; throws InvalidArgumentError when the grid or the
 // sensitivity in steps leaves the representable range.

@@ -17,10 +17,7 @@ LaplaceMechanism LaplaceMechanism::Builder::Build() const {
   LaplaceMechanism mechanism;
   mechanism.epsilon_ = epsilon;
   mechanism.sensitivity_ = sensitivity;
-  mechanism.granularity_ = grid.granularity;
-  mechanism.inverse_granularity_ = grid.inverse_granularity;
-  mechanism.limit_ = grid.limit;
-  mechanism.grid_sensitivity_ = grid.grid_sensitivity;
+  mechanism.grid_ = grid;
   mechanism.t_ = internal::CeilQuotient(grid.grid_sensitivity, epsilon, "epsilon");
   mechanism.sampler_ = DiscreteLaplaceSampler(1, mechanism.t_);
   return mechanism;
@@ -28,7 +25,7 @@ LaplaceMechanism LaplaceMechanism::Builder::Build() const {
 
 NoiseInterval LaplaceMechanism::NoiseConfidenceInterval(double level) const {
   const std::int64_t m = internal::DiscreteLaplaceHalfWidth(static_cast<double>(t_), level);
-  const double half = static_cast<double>(m) * granularity_ + granularity_ / 2.0;
+  const double half = static_cast<double>(m) * grid_.granularity + grid_.granularity / 2.0;
   return {.low = -half, .high = half, .level = level};
 }
 

@@ -13,10 +13,10 @@
 
 #include <cmath>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string_view>
 
+#include <rampart/privacy/builder.h>
 #include <rampart/privacy/mechanism.h>
 #include <rampart/privacy/samplers.h>
 
@@ -24,26 +24,9 @@ namespace rampart::privacy {
 
 class DiscreteGaussianMechanism final : public NoiseMechanism {
  public:
-  class Builder {
+  class Builder : public internal::ApproximateMechanismBuilder<Builder, std::int64_t> {
    public:
-    Builder& SetEpsilon(double epsilon) {
-      epsilon_ = epsilon;
-      return *this;
-    }
-    Builder& SetDelta(double delta) {
-      delta_ = delta;
-      return *this;
-    }
-    Builder& SetSensitivity(std::int64_t sensitivity) {
-      sensitivity_ = sensitivity;
-      return *this;
-    }
     [[nodiscard]] DiscreteGaussianMechanism Build() const;
-
-   private:
-    std::optional<double> epsilon_;
-    std::optional<double> delta_;
-    std::optional<std::int64_t> sensitivity_;
   };
 
   template <Uniform64Source G>

@@ -12,10 +12,10 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string_view>
 
+#include <rampart/privacy/builder.h>
 #include <rampart/privacy/mechanism.h>
 #include <rampart/privacy/samplers.h>
 
@@ -23,21 +23,9 @@ namespace rampart::privacy {
 
 class DiscreteLaplaceMechanism final : public NoiseMechanism {
  public:
-  class Builder {
+  class Builder : public internal::MechanismBuilder<Builder, std::int64_t> {
    public:
-    Builder& SetEpsilon(double epsilon) {
-      epsilon_ = epsilon;
-      return *this;
-    }
-    Builder& SetSensitivity(std::int64_t sensitivity) {
-      sensitivity_ = sensitivity;
-      return *this;
-    }
     [[nodiscard]] DiscreteLaplaceMechanism Build() const;
-
-   private:
-    std::optional<double> epsilon_;
-    std::optional<std::int64_t> sensitivity_;
   };
 
   template <Uniform64Source G>

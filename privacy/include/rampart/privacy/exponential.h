@@ -27,11 +27,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <vector>
 
 #include <rampart/common/error.h>
+#include <rampart/privacy/builder.h>
 #include <rampart/privacy/mechanism.h>
 #include <rampart/privacy/samplers.h>
 
@@ -53,16 +53,8 @@ class ExponentialMechanism {
  public:
   static constexpr int kGridBits = 20;
 
-  class Builder {
+  class Builder : public internal::MechanismBuilder<Builder> {
    public:
-    Builder& SetEpsilon(double epsilon) {
-      epsilon_ = epsilon;
-      return *this;
-    }
-    Builder& SetSensitivity(double sensitivity) {
-      sensitivity_ = sensitivity;
-      return *this;
-    }
     // Monotonic utilities (all move in the same direction between neighbours) halve the
     // exponent's divisor. Supported for kExponential only.
     Builder& SetMonotonic(bool monotonic) {
@@ -76,8 +68,6 @@ class ExponentialMechanism {
     [[nodiscard]] ExponentialMechanism Build() const;
 
    private:
-    std::optional<double> epsilon_;
-    std::optional<double> sensitivity_;
     bool monotonic_ = false;
     SelectionMethod method_ = SelectionMethod::kExponential;
   };
@@ -140,16 +130,8 @@ class ExponentialMechanism {
 
 class ReportNoisyMax {
  public:
-  class Builder {
+  class Builder : public internal::MechanismBuilder<Builder> {
    public:
-    Builder& SetEpsilon(double epsilon) {
-      epsilon_ = epsilon;
-      return *this;
-    }
-    Builder& SetSensitivity(double sensitivity) {
-      sensitivity_ = sensitivity;
-      return *this;
-    }
     Builder& SetMonotonic(bool monotonic) {
       monotonic_ = monotonic;
       return *this;
@@ -157,8 +139,6 @@ class ReportNoisyMax {
     [[nodiscard]] ReportNoisyMax Build() const;
 
    private:
-    std::optional<double> epsilon_;
-    std::optional<double> sensitivity_;
     bool monotonic_ = false;
   };
 

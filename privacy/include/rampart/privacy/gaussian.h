@@ -17,14 +17,13 @@
 // the target for Δ_g, rounded up.
 #pragma once
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string_view>
 
 #include <rampart/common/error.h>
+#include <rampart/privacy/builder.h>
 #include <rampart/privacy/mechanism.h>
 #include <rampart/privacy/samplers.h>
 
@@ -34,36 +33,17 @@ class GaussianMechanism final : public NoiseMechanism {
  public:
   static constexpr int kGridBits = 14;
 
-  class Builder {
+  class Builder : public internal::ApproximateMechanismBuilder<Builder> {
    public:
-    Builder& SetEpsilon(double epsilon) {
-      epsilon_ = epsilon;
-      return *this;
-    }
-    Builder& SetDelta(double delta) {
-      delta_ = delta;
-      return *this;
-    }
-    Builder& SetSensitivity(double sensitivity) {
-      sensitivity_ = sensitivity;
-      return *this;
-    }
     // Throws InvalidArgumentError for a missing or out-of-domain parameter (δ must be in (0,1)).
     [[nodiscard]] GaussianMechanism Build() const;
-
-   private:
-    std::optional<double> epsilon_;
-    std::optional<double> delta_;
-    std::optional<double> sensitivity_;
   };
 
   template <Uniform64Source G>
   [[nodiscard]] double AddNoise(double value, RandomBits<G>& bits) const {
     if (std::isnan(value)) throw InvalidArgumentError("cannot add noise to NaN");
-    const double steps =
-        internal::RoundToGrid(std::clamp(value, -limit_, limit_) * inverse_granularity_);
-    const std::int64_t noise = SampleDiscreteGaussian(bits, parameters_);
-    return (steps + static_cast<double>(noise)) * granularity_;
+    const double steps = grid_.Steps(value);
+    return grid_.Release(steps, SampleDiscreteGaussian(bits, parameters_));
   }
   [[nodiscard]] double AddNoise(double value) const { return AddNoise(value, DefaultSecureBits()); }
   // value + noise for every element of `values`, in place (the batch path: one call, no
@@ -79,14 +59,14 @@ class GaussianMechanism final : public NoiseMechanism {
   [[nodiscard]] double epsilon() const override { return epsilon_; }
   [[nodiscard]] double delta() const override { return delta_; }
   [[nodiscard]] double sensitivity() const override { return sensitivity_; }
-  [[nodiscard]] double granularity() const override { return granularity_; }
+  [[nodiscard]] double granularity() const override { return grid_.granularity; }
   // σ = σ_g * g, with σ_g² the exact fraction the sampler uses.
   [[nodiscard]] double scale() const override {
-    return std::sqrt(parameters_.Sigma2()) * granularity_;
+    return std::sqrt(parameters_.Sigma2()) * grid_.granularity;
   }
   [[nodiscard]] NoiseInterval NoiseConfidenceInterval(double level) const override;
 
-  [[nodiscard]] std::uint64_t grid_sensitivity() const { return grid_sensitivity_; }
+  [[nodiscard]] std::uint64_t grid_sensitivity() const { return grid_.grid_sensitivity; }
   [[nodiscard]] const DiscreteGaussianParameters& parameters() const { return parameters_; }
 
  private:
@@ -95,10 +75,7 @@ class GaussianMechanism final : public NoiseMechanism {
   double epsilon_ = 0.0;
   double delta_ = 0.0;
   double sensitivity_ = 0.0;
-  double granularity_ = 0.0;
-  double inverse_granularity_ = 0.0;
-  double limit_ = 0.0;
-  std::uint64_t grid_sensitivity_ = 0;
+  internal::Grid grid_;
   DiscreteGaussianParameters parameters_;
 };
 

@@ -14,14 +14,13 @@
 // Δ_g / t <= ε. The released value (round(x/g) + Z) * g is a multiple of g whatever x is.
 #pragma once
 
-#include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string_view>
 
 #include <rampart/common/error.h>
+#include <rampart/privacy/builder.h>
 #include <rampart/privacy/mechanism.h>
 #include <rampart/privacy/samplers.h>
 
@@ -31,32 +30,18 @@ class LaplaceMechanism final : public NoiseMechanism {
  public:
   static constexpr int kGridBits = 40;
 
-  class Builder {
+  class Builder : public internal::MechanismBuilder<Builder> {
    public:
-    Builder& SetEpsilon(double epsilon) {
-      epsilon_ = epsilon;
-      return *this;
-    }
-    Builder& SetSensitivity(double sensitivity) {
-      sensitivity_ = sensitivity;
-      return *this;
-    }
     // Throws InvalidArgumentError for a missing or out-of-domain parameter.
     [[nodiscard]] LaplaceMechanism Build() const;
-
-   private:
-    std::optional<double> epsilon_;
-    std::optional<double> sensitivity_;
   };
 
   // value + noise. Throws InvalidArgumentError for NaN; ±inf and huge values are clamped.
   template <Uniform64Source G>
   [[nodiscard]] double AddNoise(double value, RandomBits<G>& bits) const {
     if (std::isnan(value)) throw InvalidArgumentError("cannot add noise to NaN");
-    const double steps =
-        internal::RoundToGrid(std::clamp(value, -limit_, limit_) * inverse_granularity_);
-    const std::int64_t noise = sampler_.Sample(bits);
-    return (steps + static_cast<double>(noise)) * granularity_;
+    const double steps = grid_.Steps(value);
+    return grid_.Release(steps, sampler_.Sample(bits));
   }
   [[nodiscard]] double AddNoise(double value) const { return AddNoise(value, DefaultSecureBits()); }
   // value + noise for every element of `values`, in place (the batch path: one call, no
@@ -72,15 +57,17 @@ class LaplaceMechanism final : public NoiseMechanism {
   [[nodiscard]] double epsilon() const override { return epsilon_; }
   [[nodiscard]] double delta() const override { return 0.0; }
   [[nodiscard]] double sensitivity() const override { return sensitivity_; }
-  [[nodiscard]] double granularity() const override { return granularity_; }
-  [[nodiscard]] double scale() const override { return static_cast<double>(t_) * granularity_; }
+  [[nodiscard]] double granularity() const override { return grid_.granularity; }
+  [[nodiscard]] double scale() const override {
+    return static_cast<double>(t_) * grid_.granularity;
+  }
   [[nodiscard]] NoiseInterval NoiseConfidenceInterval(double level) const override;
 
   // Δ_g = floor(Δ/g) + 1 and t, both in grid steps; realised ε = Δ_g / t.
-  [[nodiscard]] std::uint64_t grid_sensitivity() const { return grid_sensitivity_; }
+  [[nodiscard]] std::uint64_t grid_sensitivity() const { return grid_.grid_sensitivity; }
   [[nodiscard]] std::uint64_t scale_in_steps() const { return t_; }
   [[nodiscard]] double realized_epsilon() const {
-    return static_cast<double>(grid_sensitivity_) / static_cast<double>(t_);
+    return static_cast<double>(grid_.grid_sensitivity) / static_cast<double>(t_);
   }
 
  private:
@@ -88,10 +75,7 @@ class LaplaceMechanism final : public NoiseMechanism {
 
   double epsilon_ = 0.0;
   double sensitivity_ = 0.0;
-  double granularity_ = 0.0;
-  double inverse_granularity_ = 0.0;
-  double limit_ = 0.0;
-  std::uint64_t grid_sensitivity_ = 0;
+  internal::Grid grid_;
   std::uint64_t t_ = 1;
   DiscreteLaplaceSampler sampler_;  // exp(-|z|/t_), precomputed
 };

@@ -16,6 +16,7 @@
 // to the sensitivity in grid units Δ_g = floor(Δ/g) + 1 (Δ inflated by one step).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -89,6 +90,23 @@ std::int64_t CheckIntegerSensitivity(std::int64_t sensitivity);
   return std::nearbyint(x);
 #endif
 }
+// The grid of a real-valued mechanism: released values are multiples of g = 2^k.
+struct Grid {
+  double granularity = 0.0;            // g = 2^k
+  double inverse_granularity = 0.0;    // 2^-k
+  double limit = 0.0;                  // inputs are clamped to ±limit = 2^62 g
+  std::uint64_t grid_sensitivity = 0;  // floor(Δ/g) + 1
+
+  // value clamped to ±limit and rounded to the nearest multiple of g, in steps of g (value not
+  // NaN). Clamping is 1-Lipschitz, so it leaves the sensitivity unchanged.
+  [[nodiscard]] double Steps(double value) const {
+    return RoundToGrid(std::clamp(value, -limit, limit) * inverse_granularity);
+  }
+  // (steps + noise) * g: exact, since both are integers below 2^63 and g is a power of two.
+  [[nodiscard]] double Release(double steps, std::int64_t noise) const {
+    return (steps + static_cast<double>(noise)) * granularity;
+  }
+};
 // The exponent k of the smallest power of two 2^k >= x (x > 0, finite).
 [[nodiscard]] int CeilLog2(double x);
 // Validates level in (0, 1).

@@ -23,6 +23,7 @@
 #include <optional>
 
 #include <rampart/common/error.h>
+#include <rampart/privacy/builder.h>
 #include <rampart/privacy/mechanism.h>
 #include <rampart/privacy/samplers.h>
 
@@ -30,16 +31,8 @@ namespace rampart::privacy {
 
 class SparseVector {
  public:
-  class Builder {
+  class Builder : public internal::MechanismBuilder<Builder> {
    public:
-    Builder& SetEpsilon(double epsilon) {
-      epsilon_ = epsilon;
-      return *this;
-    }
-    Builder& SetSensitivity(double sensitivity) {
-      sensitivity_ = sensitivity;
-      return *this;
-    }
     Builder& SetThreshold(double threshold) {
       threshold_ = threshold;
       return *this;
@@ -56,8 +49,6 @@ class SparseVector {
     [[nodiscard]] SparseVector Build() const;
 
    private:
-    std::optional<double> epsilon_;
-    std::optional<double> sensitivity_;
     std::optional<double> threshold_;
     std::int64_t max_positives_ = 1;
     bool monotonic_ = false;
