@@ -4,6 +4,8 @@
 
 #include <rampart/common/html_writer.h>
 
+#include "markup_escape.h"
+
 namespace rampart {
 namespace {
 
@@ -35,25 +37,7 @@ std::string EscapeHtml(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
+    internal::AppendEscapedMarkup(out, c, "&#39;");
   }
   return out;
 }

@@ -6,6 +6,8 @@
 
 #include <rampart/common/junit_writer.h>
 
+#include "markup_escape.h"
+
 namespace rampart {
 namespace {
 
@@ -36,25 +38,7 @@ std::string EscapeXml(std::string_view text) {
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;  // not allowed in XML 1.0
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out.push_back(c);
-    }
+    internal::AppendEscapedMarkup(out, c, "&apos;");
   }
   return out;
 }

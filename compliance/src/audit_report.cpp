@@ -16,15 +16,10 @@
 #include <rampart/compliance/rules/catalog.h>
 #include <rampart/compliance/scan_report.h>
 
+#include "text_util.h"
+
 namespace rampart::compliance {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string Join(const std::vector<std::string>& parts, std::string_view separator = ", ") {
   std::string out;
@@ -165,15 +160,17 @@ double SecuritySeverity(Severity severity) {
 
 std::vector<ProcessingRecord> RecordsOfProcessing(const ScanResult& scan, const Policy* policy) {
   std::map<std::string, const ColumnResult*> by_key;
-  for (const ColumnResult& c : scan.columns) by_key.emplace(Lower(c.table + "." + c.column), &c);
+  for (const ColumnResult& c : scan.columns)
+    by_key.emplace(internal::AsciiLower(c.table + "." + c.column), &c);
   std::map<std::string, std::string> retention;
   if (policy != nullptr) {
-    for (const Retention& r : policy->retention) retention[Lower(r.table)] = r.period.text;
+    for (const Retention& r : policy->retention)
+      retention[internal::AsciiLower(r.table)] = r.period.text;
   }
   std::set<std::string> declared;
   std::vector<ProcessingRecord> records;
   const auto add_retention = [&](ProcessingRecord& record, const std::string& table) {
-    const auto it = retention.find(Lower(table));
+    const auto it = retention.find(internal::AsciiLower(table));
     const std::string entry = table + ": " + (it != retention.end() ? it->second : "not set");
     if (std::find(record.retention.begin(), record.retention.end(), entry) ==
         record.retention.end()) {
@@ -199,8 +196,8 @@ std::vector<ProcessingRecord> RecordsOfProcessing(const ScanResult& scan, const 
                         SpecialCategoryConditionArticle(*p.special_category_condition));
       }
       for (const std::string& column : p.columns) {
-        declared.insert(Lower(column));
-        const auto it = by_key.find(Lower(column));
+        declared.insert(internal::AsciiLower(column));
+        const auto it = by_key.find(internal::AsciiLower(column));
         if (it == by_key.end()) {
           record.missing.push_back(column);
           continue;
@@ -215,7 +212,8 @@ std::vector<ProcessingRecord> RecordsOfProcessing(const ScanResult& scan, const 
   ProcessingRecord undeclared;
   undeclared.purpose = "(no declared purpose)";
   for (const ColumnResult& c : scan.columns) {
-    if (!c.personal || declared.count(Lower(c.table + "." + c.column)) != 0) continue;
+    if (!c.personal || declared.count(internal::AsciiLower(c.table + "." + c.column)) != 0)
+      continue;
     undeclared.columns.push_back(c.table + "." + c.column);
     add_category(undeclared, c);
     add_retention(undeclared, c.table);

@@ -10,14 +10,10 @@
 #include <rampart/compliance/db_source.h>
 #include <rampart/compliance/rules/row_sampler.h>
 
+#include "text_util.h"
+
 namespace rampart::compliance {
 namespace {
-
-std::string Lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 // Positions of `wanted` in `names`: exact match first, then case-insensitive; nullopt if one is
 // missing.
@@ -27,8 +23,9 @@ std::optional<std::vector<std::size_t>> Positions(const std::vector<std::string>
   for (const std::string& w : wanted) {
     auto it = std::find(names.begin(), names.end(), w);
     if (it == names.end()) {
-      it = std::find_if(names.begin(), names.end(),
-                        [&](const std::string& n) { return Lower(n) == Lower(w); });
+      it = std::find_if(names.begin(), names.end(), [&](const std::string& n) {
+        return internal::AsciiLower(n) == internal::AsciiLower(w);
+      });
     }
     if (it == names.end()) return std::nullopt;
     positions.push_back(static_cast<std::size_t>(it - names.begin()));
@@ -37,7 +34,7 @@ std::optional<std::vector<std::size_t>> Positions(const std::vector<std::string>
 }
 
 bool IsDelimitedFile(const std::string& path) {
-  const std::string ext = Lower(std::filesystem::path(path).extension().string());
+  const std::string ext = internal::AsciiLower(std::filesystem::path(path).extension().string());
   return ext == ".csv" || ext == ".tsv" || ext == ".psv";
 }
 
@@ -49,7 +46,7 @@ std::optional<SampledRows> SampleCsv(const std::string& path,
   std::string head(std::size_t{64} * 1024, '\0');
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<std::size_t>(in.gcount()));
-  const std::string ext = Lower(std::filesystem::path(path).extension().string());
+  const std::string ext = internal::AsciiLower(std::filesystem::path(path).extension().string());
   const char delimiter = ext == ".tsv" ? '\t' : ext == ".psv" ? '|' : SniffCsvDelimiter(head);
   in.clear();
   in.seekg(0);

@@ -14,15 +14,10 @@
 #include <rampart/compliance/rules/audit.h>
 #include <rampart/compliance/rules/catalog.h>
 
+#include "text_util.h"
+
 namespace rampart::compliance {
 namespace {
-
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 std::string Join(const std::vector<std::string>& parts, std::string_view separator) {
   std::string out;
@@ -95,14 +90,14 @@ struct ScanIndex {
 
   explicit ScanIndex(const ScanResult& scan) {
     for (const ColumnResult& c : scan.columns) {
-      tables[Lower(c.table)].push_back(&c);
-      columns.emplace(Lower(c.table + "." + c.column), &c);
+      tables[internal::AsciiLower(c.table)].push_back(&c);
+      columns.emplace(internal::AsciiLower(c.table + "." + c.column), &c);
     }
   }
 
   // The scanned table a dotted policy reference starts with (the longest), or "".
   [[nodiscard]] std::string TableOf(std::string_view reference) const {
-    const std::string lower = Lower(reference);
+    const std::string lower = internal::AsciiLower(reference);
     std::string best;
     for (const auto& [table, unused] : tables) {
       if (lower.size() > table.size() && lower.compare(0, table.size(), table) == 0 &&
@@ -121,13 +116,13 @@ class Auditor {
     if (policy_ == nullptr) return;
     for (const Purpose& purpose : policy_->purposes) {
       for (const std::string& column : purpose.columns) {
-        purposes_of_[Lower(column)].push_back(&purpose);
+        purposes_of_[internal::AsciiLower(column)].push_back(&purpose);
       }
     }
-    for (const Retention& r : policy_->retention) retention_.insert(Lower(r.table));
+    for (const Retention& r : policy_->retention) retention_.insert(internal::AsciiLower(r.table));
     for (const TableMinimization& t : policy_->minimize) {
       for (const ColumnMinimization& c : t.columns) {
-        minimization_[Lower(t.table + "." + c.column)] = c.action;
+        minimization_[internal::AsciiLower(t.table + "." + c.column)] = c.action;
       }
     }
   }
@@ -171,7 +166,7 @@ class Auditor {
 
   const std::vector<const Purpose*>& PurposesOf(const ColumnResult& c) const {
     static const std::vector<const Purpose*> kNone;
-    const auto it = purposes_of_.find(Lower(c.table + "." + c.column));
+    const auto it = purposes_of_.find(internal::AsciiLower(c.table + "." + c.column));
     return it == purposes_of_.end() ? kNone : it->second;
   }
 
@@ -203,7 +198,7 @@ class Auditor {
 
   void CheckAnalytics(const ColumnResult& c) {
     if (!IsDirectIdentifierForAnalytics(c)) return;
-    const auto action = minimization_.find(Lower(c.table + "." + c.column));
+    const auto action = minimization_.find(internal::AsciiLower(c.table + "." + c.column));
     if (action != minimization_.end() && (action->second == MinimizeAction::kPseudonymize ||
                                           action->second == MinimizeAction::kDrop)) {
       return;  // the policy already replaces or removes it
@@ -254,10 +249,10 @@ class Auditor {
   void CheckRetention() {
     std::set<std::string> reported;
     for (const ColumnResult& c : scan_.columns) {
-      if (!c.personal || retention_.count(Lower(c.table)) != 0) continue;
-      if (!reported.insert(Lower(c.table)).second) continue;
+      if (!c.personal || retention_.count(internal::AsciiLower(c.table)) != 0) continue;
+      if (!reported.insert(internal::AsciiLower(c.table)).second) continue;
       std::size_t personal = 0;
-      for (const ColumnResult* other : index_.tables.at(Lower(c.table))) {
+      for (const ColumnResult* other : index_.tables.at(internal::AsciiLower(c.table))) {
         if (other->personal) ++personal;
       }
       SourceLocation where = c.location;
@@ -285,7 +280,7 @@ class Auditor {
     std::set<std::string> declared_tables;
     if (policy_ != nullptr) {
       for (const QuasiIdentifierSet& set : policy_->quasi_identifiers) {
-        declared_tables.insert(Lower(set.table));
+        declared_tables.insert(internal::AsciiLower(set.table));
         QiCheck check{.table = set.table,
                       .columns = set.columns,
                       .k = set.k,
@@ -315,7 +310,7 @@ class Auditor {
   }
 
   void RunQiCheck(QiCheck& check, const RowSampler& sampler) {
-    const auto table_it = index_.tables.find(Lower(check.table));
+    const auto table_it = index_.tables.find(internal::AsciiLower(check.table));
     if (table_it == index_.tables.end()) return;  // not scanned (drift reports a policy's own)
     const ColumnResult& first = *table_it->second.front();
     std::vector<std::string> wanted = check.columns;
@@ -324,7 +319,8 @@ class Auditor {
     if (!sample || sample->rows.empty()) return;  // schema only, or columns missing (drift)
     if (check.from_policy) {
       // Point at the first quasi-identifier's declaration in the schema, not at the policy.
-      const auto c = index_.columns.find(Lower(check.table + "." + check.columns.front()));
+      const auto c =
+          index_.columns.find(internal::AsciiLower(check.table + "." + check.columns.front()));
       check.location = c != index_.columns.end() ? c->second->location : first.location;
     }
     KAnonymityCounter counter(check.sensitive.has_value());
@@ -370,7 +366,7 @@ class Auditor {
 
   void Drift(const std::string& reference, std::string_view what, const SourceLocation& where) {
     const std::string table = index_.TableOf(reference);
-    if (index_.columns.count(Lower(reference)) != 0) return;
+    if (index_.columns.count(internal::AsciiLower(reference)) != 0) return;
     Add(kRulePolicyDrift, reference,
         table.empty() ? fmt::format("the policy's {} names {}, but no scanned source has its table",
                                     what, reference)
@@ -380,7 +376,7 @@ class Auditor {
   }
 
   void DriftTable(const std::string& table, std::string_view what, const SourceLocation& where) {
-    if (index_.tables.count(Lower(table)) != 0) return;
+    if (index_.tables.count(internal::AsciiLower(table)) != 0) return;
     Add(kRulePolicyDrift, table,
         fmt::format("the policy's {} names table {}, but no scanned source has it", what, table),
         where);
@@ -394,7 +390,7 @@ class Auditor {
     }
     for (const Retention& r : policy_->retention) DriftTable(r.table, "retention", r.location);
     for (const QuasiIdentifierSet& set : policy_->quasi_identifiers) {
-      if (index_.tables.count(Lower(set.table)) == 0) {
+      if (index_.tables.count(internal::AsciiLower(set.table)) == 0) {
         DriftTable(set.table, "quasi-identifier set", set.location);
         continue;
       }
@@ -405,7 +401,7 @@ class Auditor {
       }
     }
     for (const TableMinimization& t : policy_->minimize) {
-      if (index_.tables.count(Lower(t.table)) == 0) {
+      if (index_.tables.count(internal::AsciiLower(t.table)) == 0) {
         DriftTable(t.table, "minimize section", t.location);
         continue;
       }
@@ -444,7 +440,9 @@ class Auditor {
         continue;
       }
       for (Finding& f : findings_) {
-        if (f.suppressed || f.rule != s.rule || Lower(f.target) != Lower(s.target)) continue;
+        if (f.suppressed || f.rule != s.rule ||
+            internal::AsciiLower(f.target) != internal::AsciiLower(s.target))
+          continue;
         f.suppressed = true;
         f.suppression_reason = s.reason;
         f.suppression_expires = s.expires;
@@ -480,8 +478,8 @@ std::size_t AuditResult::CountAtLeast(Severity threshold) const {
 
 std::string FindingFingerprint(const Finding& finding) {
   const std::string file = std::filesystem::path(finding.location.file).filename().string();
-  const std::string text =
-      finding.rule + '\n' + Lower(finding.target) + '\n' + finding.discriminator + '\n' + file;
+  const std::string text = finding.rule + '\n' + internal::AsciiLower(finding.target) + '\n' +
+                           finding.discriminator + '\n' + file;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr);
