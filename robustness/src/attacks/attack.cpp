@@ -180,6 +180,34 @@ void ProjectAndClip(Norm norm, double epsilon, float lo, float hi,
   }
 }
 
+void AscentStep(Norm norm, double step, double epsilon, float lo, float hi,
+                const Eigen::Ref<const Eigen::RowVectorXf>& x0, Eigen::Ref<Eigen::RowVectorXf> g,
+                Eigen::Ref<Eigen::RowVectorXf> x) {
+  if (norm != Norm::kLinf) {
+    AscentDirection(norm, g);
+    x = (x.cast<double>() + step * g.cast<double>()).cast<float>();
+    ProjectAndClip(norm, epsilon, lo, hi, x0, x);
+    return;
+  }
+  const auto eps = static_cast<float>(epsilon);
+  const Eigen::Index d = x.size();
+  const float* gp = g.data();
+  const float* x0p = x0.data();
+  float* xp = x.data();
+  for (Eigen::Index j = 0; j < d; ++j) {
+    // AscentDirection: sign(g), zero for a zero or non-finite entry.
+    const float gj = gp[j];
+    const bool finite = std::isfinite(gj);
+    const double direction = finite && gj > 0.0F ? 1.0 : (finite && gj < 0.0F ? -1.0 : 0.0);
+    // The step in double, rounded once, as x.cast<double>() + step * direction.
+    const auto value = static_cast<float>(static_cast<double>(xp[j]) + step * direction);
+    // ProjectAndClip for L-inf.
+    const float low = std::max(lo, x0p[j] - eps);
+    const float high = std::min(hi, x0p[j] + eps);
+    xp[j] = std::min(std::max(value, low), std::max(low, high));
+  }
+}
+
 void RandomStart(Norm norm, double epsilon, float lo, float hi, boost::random::mt19937_64& rng,
                  Eigen::Ref<Eigen::RowVectorXf> x) {
   const Eigen::RowVectorXf x0 = x;
