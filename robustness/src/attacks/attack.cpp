@@ -196,9 +196,10 @@ void AscentStep(Norm norm, double step, double epsilon, float lo, float hi,
   float* xp = x.data();
   for (Eigen::Index j = 0; j < d; ++j) {
     // AscentDirection: sign(g), zero for a zero or non-finite entry.
+    // Branch-free: the signs of a gradient are random, a branch on them mispredicts.
     const float gj = gp[j];
-    const bool finite = std::isfinite(gj);
-    const double direction = finite && gj > 0.0F ? 1.0 : (finite && gj < 0.0F ? -1.0 : 0.0);
+    const int sign = static_cast<int>(gj > 0.0F) - static_cast<int>(gj < 0.0F);
+    const double direction = std::isfinite(gj) ? static_cast<double>(sign) : 0.0;
     // The step in double, rounded once, as x.cast<double>() + step * direction.
     const auto value = static_cast<float>(static_cast<double>(xp[j]) + step * direction);
     // ProjectAndClip for L-inf.
