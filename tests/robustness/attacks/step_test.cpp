@@ -1,8 +1,9 @@
 // The fused projected step of PGD (internal::AscentStep) against the three separate operations it
 // replaces (AscentDirection, the step in double, ProjectAndClip), bit for bit, on rows with zero,
 // infinite and NaN gradient entries, points outside the clip range and both step signs.
+#include <bit>
 #include <cmath>
-#include <cstring>
+#include <cstdint>
 #include <limits>
 #include <random>
 
@@ -14,7 +15,7 @@ namespace rampart::robustness {
 namespace {
 
 bool SameBits(float a, float b) {
-  return std::memcmp(&a, &b, sizeof(float)) == 0;
+  return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b);
 }
 
 TEST(AscentStep, EqualsDirectionStepProjectAndClipBitForBit) {
