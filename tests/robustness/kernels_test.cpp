@@ -146,7 +146,7 @@ TEST(Kernels, Im2ColAndItsAdjointMatchReference) {
     ASSERT_TRUE(internal::SetKernelIsa(isa));
     for (const std::int64_t stride : {1, 2}) {
       for (const std::int64_t dilation : {1, 2}) {
-        for (const std::int64_t ow : {3, 4, 8, 11}) {
+        for (const std::int64_t ow : {2, 3, 4, 8, 11, 16}) {
           internal::PatchGeometry g{.channels = 2,
                                     .kernel_h = 3,
                                     .kernel_w = 2,
@@ -198,44 +198,49 @@ TEST(Kernels, MaxPool2x2PicksTheFirstMaximumWithTiesAndNaN) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
   for (const KernelIsa isa : AvailableIsas()) {
     ASSERT_TRUE(internal::SetKernelIsa(isa));
-    for (const std::int64_t w : {2, 3, 4, 5, 8, 9, 16, 19}) {
-      const std::int64_t h = 5;
-      const std::int64_t planes = 3;
-      const std::int64_t oh = h / 2;
-      const std::int64_t ow = w / 2;
-      // Few distinct values: many ties; a NaN now and then.
-      std::vector<float> x(static_cast<std::size_t>(planes * h * w));
-      for (float& v : x) v = rng() % 17 == 0 ? nan : static_cast<float>(rng() % 3);
-      std::vector<float> y(static_cast<std::size_t>(planes * oh * ow));
-      internal::MaxPool2x2(x.data(), planes, h, w, y.data(), oh, ow);
-      const std::vector<float> dy = Random(rng, planes * oh * ow);
-      std::vector<float> dx = Random(rng, planes * h * w);
-      std::vector<float> expected_dx = dx;
-      internal::MaxPool2x2Backward(x.data(), y.data(), dy.data(), dx.data(), planes, h, w, oh, ow);
-      for (std::int64_t p = 0; p < planes; ++p) {
-        for (std::int64_t r = 0; r < oh; ++r) {
-          for (std::int64_t c = 0; c < ow; ++c) {
-            // Reference: scan the window row-major; a larger value or a first NaN takes over.
-            std::int64_t best = (p * h + 2 * r) * w + 2 * c;
-            for (const std::int64_t o : {std::int64_t{1}, w, w + 1}) {
-              const float v = x[static_cast<std::size_t>((p * h + 2 * r) * w + 2 * c + o)];
+    // h = 2 and 4 (even, so output rows pair up across planes: the half-vector path for w = 4
+    // with AVX2 and w = 2 otherwise, with an odd row count left for h = 2) and h = 5.
+    for (const std::int64_t h : {2, 4, 5}) {
+      for (const std::int64_t w : {2, 3, 4, 5, 8, 9, 16, 19}) {
+        const std::int64_t planes = 3;
+        const std::int64_t oh = h / 2;
+        const std::int64_t ow = w / 2;
+        // Few distinct values: many ties; a NaN now and then.
+        std::vector<float> x(static_cast<std::size_t>(planes * h * w));
+        for (float& v : x) v = rng() % 17 == 0 ? nan : static_cast<float>(rng() % 3);
+        std::vector<float> y(static_cast<std::size_t>(planes * oh * ow));
+        internal::MaxPool2x2(x.data(), planes, h, w, y.data(), oh, ow);
+        const std::vector<float> dy = Random(rng, planes * oh * ow);
+        std::vector<float> dx = Random(rng, planes * h * w);
+        std::vector<float> expected_dx = dx;
+        internal::MaxPool2x2Backward(x.data(), y.data(), dy.data(), dx.data(), planes, h, w, oh,
+                                     ow);
+        for (std::int64_t p = 0; p < planes; ++p) {
+          for (std::int64_t r = 0; r < oh; ++r) {
+            for (std::int64_t c = 0; c < ow; ++c) {
+              // Reference: scan the window row-major; a larger value or a first NaN takes over.
+              std::int64_t best = (p * h + 2 * r) * w + 2 * c;
+              for (const std::int64_t o : {std::int64_t{1}, w, w + 1}) {
+                const float v = x[static_cast<std::size_t>((p * h + 2 * r) * w + 2 * c + o)];
+                const float top = x[static_cast<std::size_t>(best)];
+                if (v > top || (std::isnan(v) && !std::isnan(top)))
+                  best = (p * h + 2 * r) * w + 2 * c + o;
+              }
+              const auto out = static_cast<std::size_t>((p * oh + r) * ow + c);
               const float top = x[static_cast<std::size_t>(best)];
-              if (v > top || (std::isnan(v) && !std::isnan(top)))
-                best = (p * h + 2 * r) * w + 2 * c + o;
+              if (std::isnan(top)) {
+                EXPECT_TRUE(std::isnan(y[out])) << IsaName(isa) << " w " << w;
+              } else {
+                EXPECT_EQ(y[out], top) << IsaName(isa) << " w " << w;
+              }
+              expected_dx[static_cast<std::size_t>(best)] += dy[out];
             }
-            const auto out = static_cast<std::size_t>((p * oh + r) * ow + c);
-            const float top = x[static_cast<std::size_t>(best)];
-            if (std::isnan(top)) {
-              EXPECT_TRUE(std::isnan(y[out])) << IsaName(isa) << " w " << w;
-            } else {
-              EXPECT_EQ(y[out], top) << IsaName(isa) << " w " << w;
-            }
-            expected_dx[static_cast<std::size_t>(best)] += dy[out];
           }
         }
-      }
-      for (std::size_t i = 0; i < dx.size(); ++i) {
-        EXPECT_EQ(dx[i], expected_dx[i]) << IsaName(isa) << " w " << w << " at " << i;
+        for (std::size_t i = 0; i < dx.size(); ++i) {
+          EXPECT_EQ(dx[i], expected_dx[i])
+              << IsaName(isa) << " h " << h << " w " << w << " at " << i;
+        }
       }
     }
   }

@@ -5,6 +5,10 @@
 #include <string>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <boost/random/normal_distribution.hpp>
 #include <boost/random/uniform_real_distribution.hpp>
 #include <fmt/format.h>
@@ -177,6 +181,71 @@ void ProjectAndClip(Norm norm, double epsilon, float lo, float hi,
   for (Eigen::Index j = 0; j < x.size(); ++j) {
     const auto value = static_cast<float>(static_cast<double>(x0[j]) + delta[j]);
     x[j] = std::min(std::max(value, lo), hi);
+  }
+}
+
+void AscentStep(Norm norm, double step, double epsilon, float lo, float hi,
+                const Eigen::Ref<const Eigen::RowVectorXf>& x0, Eigen::Ref<Eigen::RowVectorXf> g,
+                Eigen::Ref<Eigen::RowVectorXf> x) {
+  if (norm != Norm::kLinf) {
+    AscentDirection(norm, g);
+    x = (x.cast<double>() + step * g.cast<double>()).cast<float>();
+    ProjectAndClip(norm, epsilon, lo, hi, x0, x);
+    return;
+  }
+  const auto eps = static_cast<float>(epsilon);
+  const Eigen::Index d = x.size();
+  const float* gp = g.data();
+  const float* x0p = x0.data();
+  float* xp = x.data();
+  Eigen::Index j = 0;
+#if defined(__SSE2__)
+  // Four entries at a time with the same operations as the scalar loop below: the sign as
+  // +-1/0 masked to finite entries, the step in double (two halves of two), one rounding to float;
+  // every std::max / std::min maps to the _mm_max_ps / _mm_min_ps whose operand order gives the
+  // same result when an operand is NaN (std::max(a, b) = a < b ? b : a = _mm_max_ps(b, a)).
+  const __m128 one = _mm_set1_ps(1.0F);
+  const __m128 minus_one = _mm_set1_ps(-1.0F);
+  const __m128 zero = _mm_setzero_ps();
+  const __m128 largest = _mm_set1_ps(std::numeric_limits<float>::max());
+  const __m128 abs_mask = _mm_castsi128_ps(_mm_set1_epi32(0x7FFFFFFF));
+  const __m128d step_d = _mm_set1_pd(step);
+  const __m128 eps_v = _mm_set1_ps(eps);
+  const __m128 lo_v = _mm_set1_ps(lo);
+  const __m128 hi_v = _mm_set1_ps(hi);
+  for (; j + 4 <= d; j += 4) {
+    const __m128 gv = _mm_loadu_ps(gp + j);
+    const __m128 finite = _mm_cmple_ps(_mm_and_ps(gv, abs_mask), largest);  // false for NaN
+    const __m128 direction =
+        _mm_and_ps(finite, _mm_or_ps(_mm_and_ps(_mm_cmpgt_ps(gv, zero), one),
+                                     _mm_and_ps(_mm_cmplt_ps(gv, zero), minus_one)));
+    const __m128 xv = _mm_loadu_ps(xp + j);
+    const __m128d low_half =
+        _mm_add_pd(_mm_cvtps_pd(xv), _mm_mul_pd(step_d, _mm_cvtps_pd(direction)));
+    const __m128d high_half =
+        _mm_add_pd(_mm_cvtps_pd(_mm_movehl_ps(xv, xv)),
+                   _mm_mul_pd(step_d, _mm_cvtps_pd(_mm_movehl_ps(direction, direction))));
+    const __m128 value = _mm_movelh_ps(_mm_cvtpd_ps(low_half), _mm_cvtpd_ps(high_half));
+    const __m128 x0v = _mm_loadu_ps(x0p + j);
+    const __m128 low = _mm_max_ps(_mm_sub_ps(x0v, eps_v), lo_v);   // std::max(lo, x0 - eps)
+    const __m128 high = _mm_min_ps(_mm_add_ps(x0v, eps_v), hi_v);  // std::min(hi, x0 + eps)
+    const __m128 upper = _mm_max_ps(high, low);                    // std::max(low, high)
+    _mm_storeu_ps(xp + j,
+                  _mm_min_ps(upper, _mm_max_ps(low, value)));  // std::min(max(v, low), upper)
+  }
+#endif
+  for (; j < d; ++j) {
+    // AscentDirection: sign(g), zero for a zero or non-finite entry. Branch-free: the signs of a
+    // gradient are random, a branch on them mispredicts.
+    const float gj = gp[j];
+    const int sign = static_cast<int>(gj > 0.0F) - static_cast<int>(gj < 0.0F);
+    const double direction = std::isfinite(gj) ? static_cast<double>(sign) : 0.0;
+    // The step in double, rounded once, as x.cast<double>() + step * direction.
+    const auto value = static_cast<float>(static_cast<double>(xp[j]) + step * direction);
+    // ProjectAndClip for L-inf.
+    const float low = std::max(lo, x0p[j] - eps);
+    const float high = std::min(hi, x0p[j] + eps);
+    xp[j] = std::min(std::max(value, low), std::max(low, high));
   }
 }
 

@@ -25,6 +25,14 @@ void ProjectAndClip(Norm norm, double epsilon, float lo, float hi,
                     const Eigen::Ref<const Eigen::RowVectorXf>& x0,
                     Eigen::Ref<Eigen::RowVectorXf> x);
 
+// One projected ascent step in place: x += step * AscentDirection(g), then ProjectAndClip onto
+// the ball of radius epsilon around x0 and the input range. For L-inf it is one pass over the row
+// with the same arithmetic as the three separate calls (the result is identical); `g` is left
+// unchanged for L-inf and replaced by the direction for L2.
+void AscentStep(Norm norm, double step, double epsilon, float lo, float hi,
+                const Eigen::Ref<const Eigen::RowVectorXf>& x0, Eigen::Ref<Eigen::RowVectorXf> g,
+                Eigen::Ref<Eigen::RowVectorXf> x);
+
 // A point drawn uniformly from the ball around x0 (L-inf: a uniform cube; L2: Gaussian direction,
 // radius epsilon * U^(1/d)), clipped to [lo, hi].
 void RandomStart(Norm norm, double epsilon, float lo, float hi, boost::random::mt19937_64& rng,

@@ -8,18 +8,6 @@
 
 namespace rampart::robustness {
 
-namespace {
-
-Batch GatherRows(const Eigen::Ref<const Batch>& from, const std::vector<Eigen::Index>& rows) {
-  Batch out(static_cast<Eigen::Index>(rows.size()), from.cols());
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    out.row(static_cast<Eigen::Index>(k)) = from.row(rows[k]);
-  }
-  return out;
-}
-
-}  // namespace
-
 AttackResult Pgd(Executor& executor, const Eigen::Ref<const Batch>& inputs,
                  std::span<const std::int64_t> labels, const AttackConfig& config) {
   ValidateAttackConfig(config, inputs.rows());
@@ -47,37 +35,48 @@ AttackResult Pgd(Executor& executor, const Eigen::Ref<const Batch>& inputs,
     if (alive.empty()) {
       break;
     }
-    Batch x = inputs;  // current iterates, full size for simple indexing
-    if (config.random_start) {
-      for (Eigen::Index i : alive) {
+    // The iterates, clean points and loss labels of the samples still attacked, compacted to the
+    // first `active` rows (row k is sample alive[k]): the executor reads them in place, and a
+    // sample that stops is dropped by moving the later rows up, not by copying the batch.
+    const Eigen::Index cols = inputs.cols();
+    Batch x(static_cast<Eigen::Index>(alive.size()), cols);
+    Batch x0(x.rows(), cols);
+    std::vector<std::int64_t> active_labels(alive.size());
+    for (std::size_t k = 0; k < alive.size(); ++k) {
+      const auto local = static_cast<Eigen::Index>(k);
+      x.row(local) = inputs.row(alive[k]);
+      x0.row(local) = inputs.row(alive[k]);
+      active_labels[k] = loss_labels[static_cast<std::size_t>(alive[k])];
+      if (config.random_start) {
+        const Eigen::Index i = alive[k];
         boost::random::mt19937_64 rng = internal::SampleRng(
             config.seed,
             config.sample_ids.empty() ? i : config.sample_ids[static_cast<std::size_t>(i)],
             restart);
         internal::RandomStart(config.norm, RowEpsilon(config, i), config.clip_min, config.clip_max,
-                              rng, x.row(i));
+                              rng, x.row(local));
       }
     }
-    for (int t = 0; t <= config.steps && !alive.empty(); ++t) {
+    std::size_t active = alive.size();
+    for (int t = 0; t <= config.steps && active > 0; ++t) {
       const bool last = t == config.steps;
-      const Batch sub = GatherRows(x, alive);
-      std::vector<std::int64_t> sub_labels(alive.size());
-      for (std::size_t k = 0; k < alive.size(); ++k) {
-        sub_labels[k] = loss_labels[static_cast<std::size_t>(alive[k])];
-      }
+      const auto rows = static_cast<Eigen::Index>(active);
+      const std::span<const std::int64_t> step_labels(active_labels.data(), active);
+      // The logits of the gradient's forward pass are those of the current iterate: the success
+      // test needs no pass of its own; only the last iterate gets a forward pass alone.
       LossGradient g;
       if (last) {
-        g.logits = executor.Logits(sub);
-        g.loss = LossOnLogits(config.loss, g.logits, sub_labels, nullptr);
+        g.logits = executor.Logits(x.topRows(rows));
+        g.loss = LossOnLogits(config.loss, g.logits, step_labels, nullptr);
       } else {
-        g = executor.Gradient(sub, sub_labels, config.loss);
+        g = executor.Gradient(x.topRows(rows), step_labels, config.loss);
         if (!health_counted) {
           internal::CountGradientHealth(g.gradient, result);
           health_counted = true;
         }
       }
-      std::vector<Eigen::Index> next;
-      for (std::size_t k = 0; k < alive.size(); ++k) {
+      std::size_t kept = 0;
+      for (std::size_t k = 0; k < active; ++k) {
         const Eigen::Index i = alive[k];
         const auto row = static_cast<std::size_t>(i);
         const auto local = static_cast<Eigen::Index>(k);
@@ -87,7 +86,7 @@ AttackResult Pgd(Executor& executor, const Eigen::Ref<const Batch>& inputs,
         // Targeted attacks descend the loss, so their "worst" point has the lowest loss.
         const float strength = targeted ? -g.loss[local] : g.loss[local];
         if (adversarial && (config.early_stop || last)) {
-          result.adversarial.row(i) = x.row(i);
+          result.adversarial.row(i) = x.row(local);
           result.predictions[row] = prediction;
           result.success[row] = true;
           continue;
@@ -95,21 +94,24 @@ AttackResult Pgd(Executor& executor, const Eigen::Ref<const Batch>& inputs,
         if (last) {
           if (result.predictions[row] < 0 || strength > best_loss[row]) {
             best_loss[row] = strength;
-            result.adversarial.row(i) = x.row(i);
+            result.adversarial.row(i) = x.row(local);
             result.predictions[row] = prediction;
           }
           continue;
         }
-        auto direction = g.gradient.row(local);
-        internal::AscentDirection(config.norm, direction);
-        auto xi = x.row(i);
-        xi = (xi.cast<double>() + sign * RowStepSize(config, i) * direction.cast<double>())
-                 .cast<float>();
-        internal::ProjectAndClip(config.norm, RowEpsilon(config, i), config.clip_min,
-                                 config.clip_max, inputs.row(i), xi);
-        next.push_back(i);
+        internal::AscentStep(config.norm, sign * RowStepSize(config, i), RowEpsilon(config, i),
+                             config.clip_min, config.clip_max, x0.row(local), g.gradient.row(local),
+                             x.row(local));
+        if (kept != k) {
+          const auto to = static_cast<Eigen::Index>(kept);
+          x.row(to) = x.row(local);
+          x0.row(to) = x0.row(local);
+          active_labels[kept] = active_labels[k];
+          alive[kept] = i;
+        }
+        ++kept;
       }
-      alive = std::move(next);
+      active = kept;
     }
   }
   return result;
