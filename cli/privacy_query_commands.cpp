@@ -177,6 +177,14 @@ std::string FormatJson(const privacy::ReleasedTable& table, const privacy::Priva
   }
   doc["rows"] = std::move(rows);
   doc["intervals"] = std::move(intervals);
+  // Quantiles have no value interval: the exponential mechanism bounds ranks (sql_release.h).
+  nlohmann::json rank_errors = nlohmann::json::object();
+  for (std::size_t c = 0; c < table.columns.size(); ++c) {
+    if (c < table.rank_error_bounds.size() && table.rank_error_bounds[c]) {
+      rank_errors[table.columns[c]] = *table.rank_error_bounds[c];
+    }
+  }
+  doc["quantile_rank_error_bounds"] = std::move(rank_errors);
   doc["confidence_level"] = table.confidence_level;
   doc["epsilon_spent"] = table.epsilon_spent;
   doc["delta_spent"] = table.delta_spent;
@@ -250,9 +258,19 @@ std::string FormatTable(const privacy::ReleasedTable& table) {
     }
     text.rows.push_back(std::move(cells));
   }
-  return FormatTextTable(text) + fmt::format("epsilon spent {}, delta spent {}\n",
-                                             FormatSignificant(table.epsilon_spent, 6),
-                                             FormatSignificant(table.delta_spent, 6));
+  std::string notes;
+  for (std::size_t c = 0; c < table.columns.size() && c < table.rank_error_bounds.size(); ++c) {
+    if (!table.rank_error_bounds[c]) continue;
+    notes += fmt::format(
+        "{}: no value interval; with {}% confidence its rank is at most {} values farther from "
+        "p*n than the best histogram edge's\n",
+        table.columns[c], FormatSignificant(table.confidence_level * 100, 6),
+        FormatSignificant(*table.rank_error_bounds[c], 4));
+  }
+  return FormatTextTable(text) + notes +
+         fmt::format("epsilon spent {}, delta spent {}\n",
+                     FormatSignificant(table.epsilon_spent, 6),
+                     FormatSignificant(table.delta_spent, 6));
 }
 
 int RunQuery(const QueryOptions& options, const Context& context) {

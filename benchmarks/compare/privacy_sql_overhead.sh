@@ -6,7 +6,12 @@
 #   plain:  SELECT category, COUNT(*), SUM(amount), AVG(amount) FROM purchases GROUP BY category
 #   dp:     the rewritten, contribution-bounded SQL of the same query (from --explain), same client
 #   rampart: the whole `rampart privacy query` (parse, SQL, noise, output), wall clock
-# Each timing is the median of REPS runs. The SQLite file is kept in WORK and reused.
+#   floor:  SELECT category, COUNT(*) FROM (SELECT person_id, category, COUNT(*) FROM purchases
+#           GROUP BY person_id, category) GROUP BY category -- the least any per-unit bounding
+#           must do (see every (unit, group) once); its ratio to plain is the lower bound of dp_sql
+# Each timing is the median of REPS runs. The SQLite file is kept in WORK and reused. Plain, floor
+# and DP run through the same client with the same server and session settings (printed, and
+# none changed here: the server runs as configured, e.g. by scripts/with-postgres.sh).
 #   usage: bash scripts/with-postgres.sh benchmarks/compare/privacy_sql_overhead.sh [RAMPART] [ROWS]
 set -euo pipefail
 
@@ -18,6 +23,7 @@ WORK=${WORK:-/tmp/rampart_sql_bench}
 mkdir -p "$WORK"
 DB="$WORK/purchases_${ROWS}.db"
 SQL="SELECT category, COUNT(*) AS n, SUM(amount) AS total, AVG(amount) AS mean FROM purchases GROUP BY category"
+FLOOR_SQL="SELECT category, COUNT(*) AS units FROM (SELECT person_id, category, COUNT(*) AS n FROM purchases GROUP BY person_id, category) AS per_unit GROUP BY category"
 DP_FLAGS=(--privacy-unit person_id --epsilon 1 --delta 1e-6 --bounds amount=0:100
           --max-groups-per-unit 3 --max-rows-per-group 10)
 
@@ -38,9 +44,10 @@ rewritten_sql() {  # the bounded SQL rampart would run on this engine
   "$RAMPART" privacy query --db "$1" "${DP_FLAGS[@]}" --explain --format json "$SQL" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["sql"])'
 }
-report() {  # engine plain dp rampart
-  printf '%-10s rows=%-9s plain=%7ss  dp_sql=%7ss (%.2fx)  rampart=%7ss (%.2fx)\n' "$1" "$ROWS" \
-    "$2" "$3" "$(echo "$3 / $2" | bc -l)" "$4" "$(echo "$4 / $2" | bc -l)"
+report() {  # engine plain dp rampart floor
+  printf '%-10s rows=%-9s plain=%7ss  dp_sql=%7ss (%.2fx)  rampart=%7ss (%.2fx)  floor=%7ss (%.2fx)\n' \
+    "$1" "$ROWS" "$2" "$3" "$(echo "$3 / $2" | bc -l)" "$4" "$(echo "$4 / $2" | bc -l)" \
+    "$5" "$(echo "$5 / $2" | bc -l)"
 }
 
 # --- SQLite ---------------------------------------------------------------------------------
@@ -57,7 +64,9 @@ sqlite3 "$DB" "$SQL" > /dev/null  # warm the page cache
 plain=$(median_time sqlite3 "$DB" "$SQL")
 dp=$(median_time sqlite3 "$DB" "$dp_sqlite")
 full=$(median_time "$RAMPART" privacy query --db "sqlite:$DB" "${DP_FLAGS[@]}" "$SQL")
-report sqlite "$plain" "$dp" "$full"
+floor=$(median_time sqlite3 "$DB" "$FLOOR_SQL")
+echo "sqlite: $(sqlite3 --version | cut -d' ' -f1), default pragmas" >&2
+report sqlite "$plain" "$dp" "$full" "$floor"
 
 # --- PostgreSQL -----------------------------------------------------------------------------
 if [[ -n "${RAMPART_TEST_POSTGRES_URL:-}" ]]; then
@@ -74,7 +83,12 @@ if [[ -n "${RAMPART_TEST_POSTGRES_URL:-}" ]]; then
   plain=$(median_time psql "$URL" -X -q -c "$SQL")
   dp=$(median_time psql "$URL" -X -q -c "$dp_pg")
   full=$(median_time "$RAMPART" privacy query --db "$URL" "${DP_FLAGS[@]}" "$SQL")
-  report postgresql "$plain" "$dp" "$full"
+  floor=$(median_time psql "$URL" -X -q -c "$FLOOR_SQL")
+  echo "postgresql settings (same for every query): $(psql "$URL" -X -q -A -t -F' ' -c "
+    SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name)
+    FROM pg_settings WHERE name IN ('server_version', 'work_mem', 'hash_mem_multiplier', 'jit',
+      'max_parallel_workers_per_gather', 'shared_buffers', 'effective_cache_size')")" >&2
+  report postgresql "$plain" "$dp" "$full" "$floor"
 else
   echo "postgresql: skipped (run under scripts/with-postgres.sh)" >&2
 fi

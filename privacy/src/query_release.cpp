@@ -68,6 +68,21 @@ std::vector<double> QuantileScores(std::span<const std::int64_t> histogram, doub
   return scores;
 }
 
+double QuantileRankErrorBound(double sensitivity, double epsilon, std::size_t candidates,
+                              double confidence) {
+  if (!(sensitivity > 0.0) || !(epsilon > 0.0) || !std::isfinite(epsilon) || candidates == 0 ||
+      !(confidence > 0.0 && confidence < 1.0)) {
+    throw InvalidArgumentError(
+        fmt::format("rank error bound needs sensitivity > 0, epsilon > 0, candidates > 0 and "
+                    "confidence in (0, 1), got {}, {}, {}, {}",
+                    sensitivity, epsilon, candidates, confidence),
+        {.field = "confidence_level"});
+  }
+  // P(u(out) < OPT - t) <= candidates exp(-epsilon t / (2 sensitivity)); solve for 1 - confidence.
+  return 2.0 * sensitivity / epsilon *
+         (std::log(static_cast<double>(candidates)) - std::log1p(-confidence));
+}
+
 double QuantileScoreSensitivity(std::int64_t max_rows_per_group, double p) {
   return static_cast<double>(max_rows_per_group) * std::max(p, 1.0 - p);
 }
@@ -348,6 +363,15 @@ ReleasedTable ReleaseQuery(const BoundedQuery& query, const PrivacyPlan& plan,
   for (const auto& column : query.columns) {
     table.columns.push_back(column.name);
     table.noisy.push_back(!column.is_key);
+    std::optional<double> rank_error;
+    if (!column.is_key && column.aggregate == SqlAggregate::kQuantile) {
+      const PlannedStatistic& planned =
+          FindStatistic(plan, SqlStatistic::kQuantile, column.value_index, column.quantile);
+      rank_error = QuantileRankErrorBound(planned.score_sensitivity, planned.group_epsilon,
+                                          static_cast<std::size_t>(query.options.quantile_bins) + 1,
+                                          options.confidence_level);
+    }
+    table.rank_error_bounds.push_back(rank_error);
   }
 
   // The groups to consider: the data's groups, or exactly the public ones (empty when absent).

@@ -697,9 +697,14 @@ class Rewriter {
                        analysis_.from, where);
   }
 
-  static std::string IntegerClamp(const std::string& column, std::int64_t lo, std::int64_t hi) {
+  static std::string IntegerClamp(const std::string& column, const std::string& lo,
+                                  const std::string& hi) {
     return fmt::format("CASE WHEN {0} < {1} THEN {1} WHEN {0} > {2} THEN {2} ELSE {0} END", column,
                        lo, hi);
+  }
+
+  static std::string IntegerClamp(const std::string& column, std::int64_t lo, std::int64_t hi) {
+    return IntegerClamp(column, std::to_string(lo), std::to_string(hi));
   }
 
   // A per-(unit, group) total scaled down to C rows when the unit has n > C rows there: the
@@ -714,12 +719,16 @@ class Rewriter {
                      lo, hi));
   }
 
-  // Contribution bounding without sorting the rows (docs/privacy-sql.md): one hash aggregation
-  // per (unit, group) gives the unit's row count, value count, fixed-point sum, normalized sum
-  // and sum of squares there; L-infinity is bounded by clamping those per-(unit, group) totals
-  // to what C rows could contribute (counts to C, totals scaled to C rows when n > C), and L0 by
-  // a random ROW_NUMBER over the much smaller (unit, group) table (skipped for a global query,
-  // where every unit has exactly one group).
+  // Contribution bounding without sorting the rows (docs/privacy-sql.md). The one stage that reads
+  // every row is a plain hash aggregation per (unit, group): it computes the unit's row count,
+  // value count, fixed-point sum and sum of squares there, with the value clamping and the
+  // fixed-point conversion inlined into the aggregate arguments and nothing volatile in it, so
+  // that engines run it as their ordinary (parallel) GROUP BY. Everything else touches only the
+  // (unit, group) table: the integer guards (each total clamped to what its n rows could span),
+  // L-infinity (counts to C, totals scaled to C rows when n > C), and L0, a random ROW_NUMBER
+  // per unit in a derived table (not a CTE: PostgreSQL materializes CTEs with volatile functions)
+  // whose filter the engine can push into the window (skipped for a global query, where every
+  // unit has exactly one group). The clamping runs after the L0 filter, on the kept rows only.
   std::string AggregateSql() const {
     const std::string keys = KeyList();
     const std::string partition = "rampart_unit" + (keys.empty() ? "" : ", " + keys);
@@ -727,16 +736,19 @@ class Rewriter {
     std::vector<std::size_t> all(query_.values.size());
     for (std::size_t j = 0; j < all.size(); ++j) all[j] = j;
 
-    // rampart_fixed: fixed-point integers per row. They fit 32 bits (|x| <= 2^30 after clamping),
-    // so engines sum them with a 64-bit accumulator (PostgreSQL's SUM(bigint) would use numeric).
-    std::string fixed_columns = partition;
+    // Per (unit, group): raw totals. The per-row fixed-point integers fit 32 bits (|x| <= 2^30
+    // after clamping), so engines sum them with a 64-bit accumulator (PostgreSQL's SUM(integer)
+    // is bigint; SUM(bigint) would be numeric).
     std::string group_columns = partition + ", COUNT(*) AS rampart_rows";
-    std::string clamped_columns =
-        partition + fmt::format(
-                        ", CASE WHEN rampart_rows > {0} THEN {0} ELSE rampart_rows END AS "
-                        "rampart_rows",
-                        c);
-    std::string bounded_columns = WithComma(keys) + "rampart_rows";
+    // Kept (unit, group) rows: totals clamped as integers to what their n rows can span, so the
+    // bounds hold whatever the engine's float parsing and rounding did per row.
+    std::string kept_columns = WithComma(keys) + "rampart_rows";
+    // L-infinity: clamped to C rows.
+    std::string bounded_columns =
+        WithComma(keys) +
+        fmt::format("CASE WHEN rampart_rows > {0} THEN {0} ELSE rampart_rows END AS rampart_rows",
+                    c);
+    std::string ranked_columns = WithComma(keys) + "rampart_rows";
     std::string final_columns =
         WithComma(keys) +
         "COUNT(*) AS rampart_units, CAST(SUM(rampart_rows) AS BIGINT) AS rampart_rows";
@@ -744,38 +756,34 @@ class Rewriter {
       const ValueColumn& value = query_.values[j];
       const std::size_t n = j + 1;
       const std::string count = fmt::format("rampart_n{}", n);
-      const std::string clamped_count =
+      group_columns += fmt::format(", COUNT(rampart_v{}) AS {}", n, count);
+      ranked_columns += ", " + count;
+      kept_columns += ", " + count;
+      bounded_columns +=
           fmt::format(", CASE WHEN {0} > {1} THEN {1} ELSE {0} END AS {0}", count, c);
-      bounded_columns += ", " + count;
       final_columns += fmt::format(", CAST(SUM({0}) AS BIGINT) AS {0}", count);
-      if (!value.bounds) {
-        fixed_columns += fmt::format(", rampart_v{}", n);
-        group_columns += fmt::format(", COUNT(rampart_v{}) AS {}", n, count);
-        clamped_columns += clamped_count;
-        continue;
-      }
+      if (!value.bounds) continue;
       const std::string scale = SqlWriter::NumberLiteral(std::ldexp(1.0, value.scale_exponent));
-      fixed_columns += fmt::format(
-          ", CAST(FLOOR(rampart_v{0} * {1} + 0.5) AS INTEGER) AS rampart_x{0}", n, scale);
-      // Per (unit, group): count, sum of integer-clamped x, normalized sum 2 S - (lo + hi) n.
-      const std::string sum = fmt::format(
-          "SUM({})",
-          IntegerClamp(fmt::format("rampart_x{}", n), value.fixed_lower, value.fixed_upper));
-      group_columns +=
-          fmt::format(", COUNT(rampart_x{0}) AS {1}, {2} AS rampart_s{0}", n, count, sum);
-      clamped_columns += clamped_count;
-      clamped_columns += fmt::format(", {} AS rampart_s{}",
+      group_columns += fmt::format(
+          ", SUM(CAST(FLOOR(rampart_v{0} * {1} + 0.5) AS INTEGER)) AS rampart_s{0}", n, scale);
+      ranked_columns += fmt::format(", rampart_s{}", n);
+      kept_columns += fmt::format(", {} AS rampart_s{}",
+                                  IntegerClamp(fmt::format("rampart_s{}", n),
+                                               fmt::format("{} * {}", value.fixed_lower, count),
+                                               fmt::format("{} * {}", value.fixed_upper, count)),
+                                  n);
+      bounded_columns += fmt::format(", {} AS rampart_s{}",
                                      ScaledToC(fmt::format("rampart_s{}", n), count, c,
                                                c * value.fixed_lower, c * value.fixed_upper),
                                      n);
+      // Normalized sum 2 S - (lo + hi) n: each row's term is in [-(hi - lo), hi - lo].
       const std::int64_t range = value.fixed_upper - value.fixed_lower;
-      clamped_columns +=
+      bounded_columns +=
           fmt::format(", {} AS rampart_m{}",
                       ScaledToC(fmt::format("(2 * rampart_s{} - ({}) * {})", n,
                                             value.fixed_lower + value.fixed_upper, count),
                                 count, c, -c * range, c * range),
                       n);
-      bounded_columns += fmt::format(", rampart_s{0}, rampart_m{0}", n);
       final_columns += fmt::format(
           ", CAST(SUM(rampart_s{0}) AS BIGINT) AS rampart_s{0}, CAST(SUM(rampart_m{0}) AS BIGINT) "
           "AS rampart_m{0}",
@@ -785,38 +793,41 @@ class Rewriter {
             SqlWriter::NumberLiteral((value.bounds->lower + value.bounds->upper) / 2.0);
         const std::string square_scale =
             SqlWriter::NumberLiteral(std::ldexp(1.0, value.square_scale_exponent));
-        fixed_columns += fmt::format(
-            ", CAST(FLOOR((rampart_v{0} - {1}) * (rampart_v{0} - {1}) * {2} + 0.5) AS INTEGER) AS "
-            "rampart_y{0}",
+        group_columns += fmt::format(
+            ", SUM(CAST(FLOOR((rampart_v{0} - {1}) * (rampart_v{0} - {1}) * {2} + 0.5) AS "
+            "INTEGER)) AS rampart_q{0}",
             n, mid, square_scale);
-        group_columns +=
-            fmt::format(", SUM({1}) AS rampart_q{0}", n,
-                        IntegerClamp(fmt::format("rampart_y{}", n), 0, value.fixed_square_upper));
-        clamped_columns += fmt::format(
+        ranked_columns += fmt::format(", rampart_q{}", n);
+        kept_columns +=
+            fmt::format(", {} AS rampart_q{}",
+                        IntegerClamp(fmt::format("rampart_q{}", n), "0",
+                                     fmt::format("{} * {}", value.fixed_square_upper, count)),
+                        n);
+        bounded_columns += fmt::format(
             ", {} AS rampart_q{}",
             ScaledToC(fmt::format("rampart_q{}", n), count, c, 0, c * value.fixed_square_upper), n);
-        bounded_columns += fmt::format(", rampart_q{}", n);
         final_columns += fmt::format(", CAST(SUM(rampart_q{0}) AS BIGINT) AS rampart_q{0}", n);
       }
     }
     std::string sql = "WITH " + SourceCte(all) + ",\n";
     sql += fmt::format(
-        "rampart_unit_groups AS (\n  SELECT {}\n  FROM (SELECT {} FROM rampart_source) AS "
-        "rampart_fixed\n  GROUP BY {}\n),\n",
-        group_columns, fixed_columns, partition);
-    sql += fmt::format("rampart_clamped AS (\n  SELECT {}\n  FROM rampart_unit_groups\n)",
-                       clamped_columns);
+        "rampart_unit_groups AS (\n  SELECT {}\n  FROM rampart_source\n  GROUP BY {}\n)\n",
+        group_columns, partition);
+    std::string kept;
     if (keys.empty()) {
-      sql += fmt::format("\nSELECT {}\nFROM rampart_clamped", final_columns);
-      return sql;
+      kept = fmt::format("SELECT {}\n    FROM rampart_unit_groups", kept_columns);
+    } else {
+      kept = fmt::format(
+          "SELECT {}\n    FROM (\n      SELECT {}, ROW_NUMBER() OVER (PARTITION BY rampart_unit "
+          "ORDER BY RANDOM()) AS rampart_group_rank\n      FROM rampart_unit_groups\n    ) AS "
+          "rampart_ranked\n    WHERE rampart_group_rank <= {}",
+          kept_columns, ranked_columns, options_.max_groups_per_unit);
     }
     sql += fmt::format(
-        ",\nrampart_bounded AS (\n  SELECT {}, ROW_NUMBER() OVER (PARTITION BY rampart_unit ORDER "
-        "BY RANDOM()) AS rampart_group_rank\n  FROM rampart_clamped\n)\n",
-        bounded_columns);
-    sql += fmt::format("SELECT {}\nFROM rampart_bounded\nWHERE rampart_group_rank <= {}",
-                       final_columns, options_.max_groups_per_unit);
-    sql += "\nGROUP BY " + keys;
+        "SELECT {}\nFROM (\n  SELECT {}\n  FROM (\n    {}\n  ) AS rampart_kept\n) AS "
+        "rampart_bounded",
+        final_columns, bounded_columns, kept);
+    if (!keys.empty()) sql += "\nGROUP BY " + keys;
     return sql;
   }
 

@@ -101,6 +101,7 @@ TEST_F(QueryCliTest, JsonCsvAndTableCarryTheColumns) {
   }
   // No --seed: secure randomness, no warning.
   EXPECT_EQ(r.err.find("NOT private"), std::string::npos);
+  EXPECT_TRUE(doc["quantile_rank_error_bounds"].empty()) << r.out;
 
   r = Query({"--epsilon", "1", "--delta", "1e-6", "--format", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -235,6 +236,28 @@ TEST_F(QueryCliTest, ApproxBoundsOfASingleUnitFindNothingAndSaySo) {
   EXPECT_NE(r.err.find("--bounds salary=LO:HI"), std::string::npos) << r.err;
   // The search drew noise on the data: its outcome (no bounds) is paid for.
   EXPECT_EQ(Status()["charges"], 1);
+}
+
+// A quantile has no value interval; JSON reports its rank error bound instead, per column:
+// (2 C max(p, 1 - p) / (epsilon_share / L0)) ln((bins + 1) / 0.05), the same in every group.
+TEST_F(QueryCliTest, QuantilesReportARankErrorBoundNotAnInterval) {
+  const RunResult r =
+      Query({"--epsilon", "2", "--delta", "1e-6", "--format", "json"},
+            "SELECT category, MEDIAN(amount) AS m FROM purchases GROUP BY category");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  for (const auto& interval : doc["intervals"]) EXPECT_FALSE(interval.contains("m")) << r.out;
+  ASSERT_TRUE(doc["quantile_rank_error_bounds"].contains("m")) << r.out;
+  // epsilon 2 split over the median and partition selection: 1 each; L0 = 4, C = 20, p = 1/2.
+  const double expected = 2.0 * 20 * 0.5 / (1.0 / 4) * std::log(1025 / 0.05);
+  EXPECT_NEAR(doc["quantile_rank_error_bounds"]["m"].get<double>(), expected, 1e-9 * expected);
+  const RunResult table =
+      Query({"--epsilon", "2", "--delta", "1e-6"},
+            "SELECT category, MEDIAN(amount) AS m FROM purchases GROUP BY category");
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  EXPECT_NE(table.out.find("m: no value interval; with 95% confidence its rank is at most"),
+            std::string::npos)
+      << table.out;
 }
 
 }  // namespace

@@ -270,5 +270,72 @@ TEST_P(HeavyUnitTest, TenThousandRowsMoveACountByAtMostTheBound) {
 
 INSTANTIATE_TEST_SUITE_P(Engines, HeavyUnitTest, ::testing::Values("sqlite", "postgres"));
 
+// The integer guards per (unit, group) keep every unit's totals in the box its n rows span even
+// when the engine's per-row fixed-point conversion overshoots the bounds (simulated here by a
+// doubled scale literal, as a float parser that disagreed with rampart's could): S in
+// [n lo_k, n hi_k], |2 S - (lo_k + hi_k) n| <= n (hi_k - lo_k), Q in [0, n q_max].
+class IntegerGuardTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(IntegerGuardTest, TotalsStayInTheBoxWhenRowsOvershoot) {
+  TempSqlite file("guard");
+  std::unique_ptr<Database> db;
+  if (GetParam() == "postgres") {
+    if (PostgresUrl().empty()) GTEST_SKIP() << "RAMPART_TEST_POSTGRES_URL not set";
+    db = testing::OpenPostgresSchema();
+  } else {
+    db = Database::Open(file.url());
+  }
+  db->Execute(
+      "DROP TABLE IF EXISTS guard_rows; CREATE TABLE guard_rows (person_id INTEGER, grp TEXT, "
+      "amount DOUBLE PRECISION)");
+  // 40 units, 1 to 4 rows each in one of two groups, values near the upper bound.
+  std::string insert = "INSERT INTO guard_rows VALUES ";
+  for (int id = 0; id < 40; ++id) {
+    for (int k = 0; k <= id % 4; ++k) {
+      insert +=
+          fmt::format("{}({}, 'g{}', {}.0)", id == 0 && k == 0 ? "" : ", ", id, id % 2, 90 + k);
+    }
+  }
+  db->Execute(insert);
+  SqlQueryOptions options;
+  options.privacy_unit = "person_id";
+  options.max_groups_per_unit = 1;
+  options.max_rows_per_group = 4;
+  options.bounds["amount"] = {0.0, 100.0};
+  BoundedQuery query = RewriteQuery(
+      "SELECT grp, COUNT(*), SUM(amount), VARIANCE(amount) FROM guard_rows GROUP BY grp", options);
+  const ValueColumn value = query.values[0];
+  const auto honest = ExecuteBoundedQuery(*db, query);
+  // Overshoot: every row's fixed-point value and square doubles (90 -> 180 > hi = 100).
+  for (const auto& [from, to] :
+       {std::pair<std::string, std::string>{"* 8388608.0 + 0.5", "* 16777216.0 + 0.5"},
+        {"* 262144.0 + 0.5", "* 524288.0 + 0.5"}}) {
+    const auto at = query.sql.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    query.sql.replace(at, from.size(), to);
+  }
+  const auto overshooting = ExecuteBoundedQuery(*db, query);
+  ASSERT_EQ(overshooting.groups.size(), 2U);
+  for (const auto& group : overshooting.groups) {
+    const std::int64_t n = group.value_counts[0];
+    // g0: ten units with 1 row and ten with 3; g1: ten with 2 and ten with 4.
+    EXPECT_EQ(n, DbValueToString(group.key[0]) == "g0" ? 40 : 60);
+    // Every unit's doubled sum exceeds n hi_k (and every doubled square q_max), so the guard
+    // clamps each unit's totals to exactly the box's corner.
+    EXPECT_EQ(group.sums[0], n * value.fixed_upper);
+    EXPECT_EQ(group.normalized_sums[0], n * (value.fixed_upper - value.fixed_lower));
+    EXPECT_EQ(group.square_sums[0], n * value.fixed_square_upper);
+  }
+  // The honest conversion is untouched by the guard: the exact fixed-point sums of 90..93.
+  for (const auto& group : honest.groups) {
+    EXPECT_LT(group.sums[0], group.value_counts[0] * value.fixed_upper);
+    EXPECT_EQ(group.sums[0] % (std::int64_t{1} << value.scale_exponent), 0);
+  }
+  db->Execute("DROP TABLE guard_rows");
+  if (GetParam() == "postgres") testing::DropPostgresSchema(*db);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, IntegerGuardTest, ::testing::Values("sqlite", "postgres"));
+
 }  // namespace
 }  // namespace rampart::privacy

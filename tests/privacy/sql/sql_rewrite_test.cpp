@@ -73,8 +73,23 @@ TEST(SqlRewriteTest, GeneratesTheBoundingClauses) {
   EXPECT_THAT(sql, HasSubstr("WHERE rampart_group_rank <= 3"));
   // 100 * 2^23 = 838860800 <= 2^30 < 100 * 2^24.
   EXPECT_EQ(query.values[0].scale_exponent, 23);
-  EXPECT_THAT(sql, HasSubstr("CAST(FLOOR(rampart_v1 * 8388608.0 + 0.5) AS INTEGER)"));
-  EXPECT_THAT(sql, HasSubstr("WHEN rampart_x1 > 838860800 THEN 838860800"));
+  // The fixed-point conversion is inlined into the per-(unit, group) SUM, and its integer guard
+  // runs per (unit, group) (S in [n lo_k, n hi_k]), not per row.
+  EXPECT_THAT(sql, HasSubstr("SUM(CAST(FLOOR(rampart_v1 * 8388608.0 + 0.5) AS INTEGER)) AS "
+                             "rampart_s1"));
+  EXPECT_THAT(sql, HasSubstr("WHEN rampart_s1 > 838860800 * rampart_n1 THEN 838860800 * "
+                             "rampart_n1"));
+  EXPECT_THAT(sql, HasSubstr("WHEN rampart_q1 > 655360000 * rampart_n1 THEN 655360000 * "
+                             "rampart_n1"));
+  // Nothing volatile in the stage that reads every row (so engines can run it as an ordinary,
+  // parallel GROUP BY), and the random L0 ranking in a derived table, not a CTE (PostgreSQL
+  // materializes CTEs that call volatile functions).
+  const auto grouped = sql.find("GROUP BY rampart_unit, rampart_key1");
+  ASSERT_NE(grouped, std::string::npos);
+  EXPECT_EQ(sql.find("RANDOM()"), sql.rfind("RANDOM()"));
+  EXPECT_GT(sql.find("RANDOM()"), grouped);
+  EXPECT_THAT(sql, HasSubstr(") AS rampart_ranked\n    WHERE rampart_group_rank <= 3"));
+  EXPECT_THAT(sql, Not(HasSubstr("rampart_bounded AS (")));
   // Squares: ((100 - 0) / 2)^2 = 2500, 2500 * 2^18 = 655360000 <= 2^30.
   EXPECT_EQ(query.values[0].square_scale_exponent, 18);
   EXPECT_EQ(query.values[0].fixed_square_upper, 655360000);

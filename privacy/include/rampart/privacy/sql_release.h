@@ -82,6 +82,15 @@ class NoiseSource {
 // n = all values. One unit adds or removes at most C values of a group, each moving L_i - p n
 // by 1 - p or -p, so u moves by at most C max(p, 1 - p) (QuantileScoreSensitivity).
 [[nodiscard]] std::vector<double> QuantileScores(std::span<const std::int64_t> histogram, double p);
+
+// The exponential mechanism's rank error at a confidence level (Dwork & Roth, Thm 3.11): with
+// probability >= confidence the selected edge's utility is within
+//   r = (2 sensitivity / epsilon) ln(candidates / (1 - confidence))
+// of the best edge's, i.e. the number of the group's bounded values below the released quantile
+// is within r of that of the best candidate edge (which is itself within one bin of p n). It is
+// data-independent (no budget spent) and bounds ranks, not values.
+[[nodiscard]] double QuantileRankErrorBound(double sensitivity, double epsilon,
+                                            std::size_t candidates, double confidence);
 [[nodiscard]] double QuantileScoreSensitivity(std::int64_t max_rows_per_group, double p);
 
 struct ReleaseOptions {
@@ -99,6 +108,9 @@ struct ReleasedTable {
   // Parallel to rows: per column, [low, high] at confidence_level for noisy columns (absent for
   // quantiles: the exponential mechanism bounds the rank error, not the value error).
   std::vector<std::vector<std::optional<std::array<double, 2>>>> intervals;
+  // Per column, for quantiles only: QuantileRankErrorBound at confidence_level, in values of the
+  // group (the same for every group: it depends on the plan alone).
+  std::vector<std::optional<double>> rank_error_bounds;
   double confidence_level = 0.95;
   double epsilon_spent = 0.0;
   double delta_spent = 0.0;
