@@ -587,12 +587,15 @@ class WordScanner {
       : text_(text), extractor_(extractor), literal_triggers_(literal_triggers) {}
 
   void Run() {
-    // 64 bytes at a time: bit masks of the byte classes, then the words from the transitions of
-    // the word mask (count-trailing-zeros), so that no branch depends on each byte.
+    // 64 bytes at a time: bit masks of the byte classes, then the words from the masks of their
+    // first bytes and of the bytes right after them, taken lowest bit first (count-trailing-zeros
+    // and clear-lowest-bit): the k-th start pairs with the k-th end, no branch depends on each
+    // byte and no step waits for the previous word's position.
     const std::size_t n = text_.size();
     std::array<char, 64> tail{};
-    bool in_word = false;
-    std::size_t word_start = 0;
+    bool open = false;           // a word runs on from the previous chunk
+    std::size_t open_start = 0;  // its first byte
+    unsigned open_mask = 0;      // the classes of its bytes in the previous chunks
     for (std::size_t base = 0; base < n; base += 64) {
       const char* bytes = text_.data() + base;
       if (n - base < 64) {  // zero padding: not word bytes, so the last word ends at n
@@ -600,23 +603,35 @@ class WordScanner {
         bytes = tail.data();
       }
       const ChunkClasses chunk = Classify64(bytes);
-      unsigned offset = 0;
-      while (offset < 64) {
-        const std::uint64_t rest = (in_word ? ~chunk.word : chunk.word) >> offset;
-        if (rest == 0) break;
-        offset += static_cast<unsigned>(std::countr_zero(rest));
-        if (!in_word) {
-          word_start = base + offset;
-        } else {
-          const std::size_t end = base + offset;
-          Word(word_start, end,
-               word_start >= base ? WordMask(chunk, word_start - base, end - base)
-                                  : ScalarMask(word_start, end));
+      const std::uint64_t carry = open ? 1 : 0;
+      std::uint64_t starts = chunk.word & ~((chunk.word << 1) | carry);
+      std::uint64_t ends = ~chunk.word & ((chunk.word << 1) | carry);
+      if (open) {
+        if (ends == 0) {  // the whole chunk is inside the word
+          open_mask |= RangeMask(chunk, ~std::uint64_t{0});
+          continue;
         }
-        in_word = !in_word;
+        const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
+        ends &= ends - 1;
+        Word(open_start, base + e, open_mask | RangeMask(chunk, (std::uint64_t{1} << e) - 1));
+        open = false;
+      }
+      while (ends != 0) {
+        const unsigned s = static_cast<unsigned>(std::countr_zero(starts));
+        const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
+        starts &= starts - 1;
+        ends &= ends - 1;
+        Word(base + s, base + e,
+             RangeMask(chunk, (std::uint64_t{1} << e) - (std::uint64_t{1} << s)));
+      }
+      if (starts != 0) {
+        const unsigned s = static_cast<unsigned>(std::countr_zero(starts));
+        open = true;
+        open_start = base + s;
+        open_mask = RangeMask(chunk, ~std::uint64_t{0} << s);
       }
     }
-    if (in_word) Word(word_start, n, ScalarMask(word_start, n));
+    if (open) Word(open_start, n, open_mask);
     FlushLiteralTriggers(n);
   }
 
@@ -662,22 +677,12 @@ class WordScanner {
     return c;
   }
 
-  // The kClass* bits of the bytes [from, to) of a chunk.
-  static unsigned WordMask(const ChunkClasses& c, std::size_t from, std::size_t to) {
-    const std::size_t length = to - from;
-    const std::uint64_t range =
-        (length >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << length) - 1) << from;
+  // The kClass* bits of the bytes of a chunk selected by `range`.
+  static unsigned RangeMask(const ChunkClasses& c, std::uint64_t range) {
     return ((c.digit & range) != 0 ? kClassDigit : 0U) |
            ((c.upper & range) != 0 ? kClassUpper : 0U) |
            ((c.lower & range) != 0 ? kClassLower : 0U) |
            ((c.non_hex & range) != 0 ? kClassNonHex : 0U);
-  }
-
-  // The same for a word that crosses a chunk boundary.
-  [[nodiscard]] unsigned ScalarMask(std::size_t from, std::size_t to) const {
-    unsigned mask = 0;
-    for (std::size_t i = from; i < to; ++i) mask |= Class(i);
-    return mask;
   }
 
   void Word(std::size_t start, std::size_t end, unsigned mask) {
