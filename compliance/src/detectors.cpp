@@ -259,12 +259,42 @@ class Extractor {
     }
   }
 
+  // True when the detections came out in the final order (start ascending, end descending,
+  // then entity and subtype) and none was strictly inside another: nothing is left to do.
+  [[nodiscard]] bool InFinalOrder() const { return in_order_; }
+
  private:
   bool BoundaryBefore(std::size_t s) const { return s == 0 || !IsAlnum(text_[s - 1]); }
   bool BoundaryAfter(std::size_t e) const { return e >= text_.size() || !IsAlnum(text_[e]); }
   // Built in place: the subtype is copied once, into the detection's own (short) string.
+  // Triggers arrive nearly in text order, so the order and the "strictly inside another" rule of
+  // Detect are checked here, while the previous detection is still in cache, instead of in two
+  // more passes over the whole result. A detection strictly inside another is dropped whatever
+  // the order in which the two arrive (the rule is "drop d if some detection strictly contains
+  // it"), so dropping one early cannot change the result; an arrival out of order switches this
+  // off and leaves the sort and the drop to Detect.
   void Add(Entity entity, std::string_view subtype, std::size_t start, std::size_t end,
            bool validated, double confidence) {
+    ++added_;
+    if (in_order_ && !out_.empty()) {
+      const Detection& last = out_.back();
+      const bool after_last =
+          start > last.start ||
+          (start == last.start &&
+           (end < last.end || (end == last.end && (entity > last.entity ||
+                                                   (entity == last.entity &&
+                                                    subtype >= std::string_view(last.subtype))))));
+      if (!after_last) {
+        in_order_ = false;
+      } else if (start >= cover_start_ && end <= cover_end_ &&
+                 (start != cover_start_ || end != cover_end_)) {
+        return;  // strictly inside the detection that set the cover
+      }
+    }
+    if (in_order_ && end > cover_end_) {
+      cover_start_ = start;
+      cover_end_ = end;
+    }
     Detection& d = out_.emplace_back();
     d.entity = entity;
     d.subtype.assign(subtype.data(), subtype.size());
@@ -332,7 +362,7 @@ class Extractor {
     std::size_t digits = 0;
     for (const char c : span) digits += IsDigit(c) ? 1U : 0U;
     const bool plain = digits == span.size();
-    const std::size_t before = out_.size();
+    const std::size_t before = added_;
     const char prefix = start > 0 ? text_[start - 1] : '\0';
     if (prefix == '+' && digits >= 7) {  // international phone number
       if (const auto& region = phones_.Region(text_.substr(start - 1, end - start + 1))) {
@@ -366,14 +396,14 @@ class Extractor {
     // National phone forms: 0 + area code with separators, "00" + country, or US 3-3-4.
     const bool national = span[0] == '0' && !plain;
     const bool us = HasLayout(span, {3, 3, 4});
-    if (out_.size() == before || us) {
+    if (added_ == before || us) {
       if ((national || us || span.rfind("00", 0) == 0) && digits >= 7) {
         if (const auto& region = phones_.Region(span)) {
           Add(Entity::kPhone, *region, start, end, true, national ? 0.85 : 0.8);
         }
       }
     }
-    return out_.size() > before;
+    return added_ > before;
   }
 
   void Iban(std::size_t to, std::size_t& covered) {
@@ -546,6 +576,10 @@ class Extractor {
   std::string_view text_;
   PhoneMemo& phones_;
   std::vector<Detection>& out_;
+  std::size_t added_ = 0;  // detections found, including those dropped as inside another
+  bool in_order_ = true;
+  std::size_t cover_start_ = 0;
+  std::size_t cover_end_ = 0;
   std::array<std::size_t, static_cast<std::size_t>(Kind::kCount)> covered_{};
   Date today_;
 };
@@ -584,7 +618,11 @@ class WordScanner {
   // come out (nearly) sorted.
   WordScanner(std::string_view text, Extractor& extractor,
               const std::vector<std::pair<Kind, std::size_t>>& literal_triggers)
-      : text_(text), extractor_(extractor), literal_triggers_(literal_triggers) {}
+      : text_(text),
+        extractor_(extractor),
+        literal_triggers_(literal_triggers),
+        next_literal_at_(literal_triggers.empty() ? std::string_view::npos
+                                                  : literal_triggers.front().second) {}
 
   void Run() {
     // 64 bytes at a time: bit masks of the byte classes, then the words from the masks of their
@@ -697,11 +735,15 @@ class WordScanner {
     OnWord(start, end, mask);
   }
 
+  // One comparison per word when no literal trigger is due (the usual case).
   void FlushLiteralTriggers(std::size_t upto) {
-    while (next_literal_ < literal_triggers_.size() &&
-           literal_triggers_[next_literal_].second <= upto) {
-      const auto& [kind, to] = literal_triggers_[next_literal_++];
+    while (next_literal_at_ <= upto) {
+      const auto& [kind, to] = literal_triggers_[next_literal_];
       extractor_.OnTrigger(kind, to);
+      ++next_literal_;
+      next_literal_at_ = next_literal_ < literal_triggers_.size()
+                             ? literal_triggers_[next_literal_].second
+                             : std::string_view::npos;
     }
   }
   [[nodiscard]] unsigned Class(std::size_t i) const {
@@ -923,6 +965,7 @@ class WordScanner {
   Extractor& extractor_;
   const std::vector<std::pair<Kind, std::size_t>>& literal_triggers_;
   std::size_t next_literal_ = 0;
+  std::size_t next_literal_at_;  // the end offset of literal_triggers_[next_literal_], or npos
   std::size_t run_digits_ = 0;
   std::size_t run_end_ = std::string_view::npos;
 };
@@ -1000,6 +1043,7 @@ void ValueDetector::Detect(std::string_view text, std::vector<Detection>& out) {
     throw InternalError("Vectorscan scan failed with code " + std::to_string(status));
   }
   if (fast) WordScanner(text, extractor, impl_->literal_triggers).Run();
+  if (extractor.InFinalOrder()) return;  // the usual case: see Extractor::Add
   // Ties (one span, two readings) are ordered by entity and subtype so that the result does not
   // depend on the order in which the engines reported the triggers.
   const auto before = [](const Detection& a, const Detection& b) {
