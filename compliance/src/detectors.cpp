@@ -48,13 +48,15 @@ struct Pattern {
   Kind kind;
   const char* regex;
   unsigned flags;
-  // Led by a literal (or a rare byte): Vectorscan runs these at GB/s in the fast engine. The
-  // class-led rest is found by WordScanner, which reports the same match ends.
-  bool literal_led;
+  // Run by Vectorscan in the fast engine too: the birth keywords, a literal set that Vectorscan
+  // scans at several GB/s. The rest is found by WordScanner, which reports the same match ends:
+  // character-class patterns keep Vectorscan's automata busy on every byte, and even the ones
+  // led by one rare byte ('@', ':', '(') cost it 3x the keyword set alone.
+  bool vectorscan_in_fast_engine;
 };
 
 constexpr std::array kPatterns = {
-    Pattern{Kind::kEmail, R"(@[A-Za-z0-9])", 0, true},
+    Pattern{Kind::kEmail, R"(@[A-Za-z0-9])", 0, false},
     Pattern{Kind::kDigits,
             R"(\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d\b)", 0, false},
     Pattern{Kind::kIban, R"([A-Z]{2}\d{2} ?[A-Z0-9]{4})", 0, false},
@@ -66,7 +68,7 @@ constexpr std::array kPatterns = {
         R"([A-Za-z]{6}[0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z])",
         0, false},
     Pattern{Kind::kIpv4, R"(\d\.\d{1,3}\.\d{1,3}\.\d)", 0, false},
-    Pattern{Kind::kIpv6, R"([0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)", 0, true},
+    Pattern{Kind::kIpv6, R"([0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)", 0, false},
     Pattern{Kind::kMac, R"([0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-)", 0,
             false},
     Pattern{Kind::kMac, R"([0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})", 0, false},
@@ -78,7 +80,7 @@ constexpr std::array kPatterns = {
         R"(born|birth|dob\b|geboren|geburt|naissance|n[eé]e? le|nacimiento|nacid[oa]|nascita|nat[oa] il|geboorte|nascimento)",
         HS_FLAG_CASELESS, true},
     Pattern{Kind::kUkPostcode, R"([A-Z]\d[A-Z0-9]? ?\d[A-Z]{2}\b)", 0, false},
-    Pattern{Kind::kParenPhone, R"(\(\d{2,5}\))", 0, true},
+    Pattern{Kind::kParenPhone, R"(\(\d{2,5}\))", 0, false},
 };
 
 struct DatabaseDeleter {
@@ -90,12 +92,12 @@ struct ScratchDeleter {
 using DatabaseHandle = std::unique_ptr<hs_database_t, DatabaseDeleter>;
 using ScratchHandle = std::unique_ptr<hs_scratch_t, ScratchDeleter>;
 
-DatabaseHandle CompileDatabase(bool literal_led_only) {
+DatabaseHandle CompileDatabase(bool fast_engine) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   for (std::size_t i = 0; i < kPatterns.size(); ++i) {
-    if (literal_led_only && !kPatterns[i].literal_led) continue;
+    if (fast_engine && !kPatterns[i].vectorscan_in_fast_engine) continue;
     expressions.push_back(kPatterns[i].regex);
     flags.push_back(kPatterns[i].flags);
     ids.push_back(static_cast<unsigned>(i));
@@ -117,8 +119,8 @@ DatabaseHandle CompileDatabase(bool literal_led_only) {
 // Compiled once per process, on first use.
 const hs_database_t& SharedDatabase(ValueDetector::Engine engine) {
   if (engine == ValueDetector::Engine::kFast) {
-    static const DatabaseHandle literal_led = CompileDatabase(true);
-    return *literal_led;
+    static const DatabaseHandle keywords = CompileDatabase(true);
+    return *keywords;
   }
   static const DatabaseHandle all = CompileDatabase(false);
   return *all;
@@ -602,9 +604,9 @@ constexpr std::array<std::uint8_t, 256> kByteClass = [] {
   return table;
 }();
 
-// Reports, for the class-led patterns of kPatterns (literal_led == false), the match ends the
-// Extractor acts on, without running a regex engine: one pass splits the text into words (one
-// table lookup per byte), and each word is checked against the few patterns that can end or
+// Reports, for the patterns of kPatterns that Vectorscan does not run in the fast engine, the match
+// ends the Extractor acts on, without running a regex engine: one pass splits the text into words
+// (one table lookup per byte), and each word is checked against the few patterns that can end or
 // start in it by looking at the bytes around it. Vectorscan runs these patterns at 150 MB/s
 // together (their character classes keep many automaton states alive on every byte); this pass
 // runs at GB/s. The extractors use a trigger only to locate the candidate, so a pattern only has
@@ -613,16 +615,23 @@ constexpr std::array<std::uint8_t, 256> kByteClass = [] {
 // detector_engines_test checks over generated and hand-written text.
 class WordScanner {
  public:
-  // `literal_triggers`: what Vectorscan reported for the literal-led patterns, by end offset;
+  // `literal_triggers`: what Vectorscan reported (the birth keywords), by end offset;
   // they are handed to the extractor in text order with the scanner's own, so that detections
   // come out (nearly) sorted.
+  // `punctuation_triggers`: storage for the triggers of the '@', ':' and '(' patterns, found
+  // per chunk by this scanner (cleared here).
   WordScanner(std::string_view text, Extractor& extractor,
-              const std::vector<std::pair<Kind, std::size_t>>& literal_triggers)
+              const std::vector<std::pair<Kind, std::size_t>>& literal_triggers,
+              std::vector<std::pair<Kind, std::size_t>>& punctuation_triggers)
       : text_(text),
         extractor_(extractor),
         literal_triggers_(literal_triggers),
+        punctuation_triggers_(punctuation_triggers),
         next_literal_at_(literal_triggers.empty() ? std::string_view::npos
-                                                  : literal_triggers.front().second) {}
+                                                  : literal_triggers.front().second) {
+    punctuation_triggers_.clear();
+    next_due_ = next_literal_at_;
+  }
 
   void Run() {
     // 64 bytes at a time: bit masks of the byte classes, then the words from the masks of their
@@ -641,6 +650,7 @@ class WordScanner {
         bytes = tail.data();
       }
       const ChunkClasses chunk = Classify64(bytes);
+      if (chunk.punctuation != 0) QueuePunctuation(base, chunk.punctuation);
       const std::uint64_t carry = open ? 1 : 0;
       std::uint64_t starts = chunk.word & ~((chunk.word << 1) | carry);
       std::uint64_t ends = ~chunk.word & ((chunk.word << 1) | carry);
@@ -670,7 +680,7 @@ class WordScanner {
       }
     }
     if (open) Word(open_start, n, open_mask);
-    FlushLiteralTriggers(n);
+    FlushTriggers(n);
   }
 
  private:
@@ -679,7 +689,8 @@ class WordScanner {
     std::uint64_t digit = 0;
     std::uint64_t upper = 0;
     std::uint64_t lower = 0;
-    std::uint64_t non_hex = 0;  // letters G-Z, g-z
+    std::uint64_t non_hex = 0;      // letters G-Z, g-z
+    std::uint64_t punctuation = 0;  // '@', ':' and '('
   };
 
   static ChunkClasses Classify64(const char* bytes) {
@@ -700,6 +711,9 @@ class WordScanner {
       c.upper |= bits(in_range(v, 'A', 25));
       c.lower |= bits(in_range(v, 'a', 25));
       c.non_hex |= bits(in_range(folded, 'g', 19));
+      c.punctuation |= bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))),
+                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('('))));
     }
 #else
     for (unsigned k = 0; k < 64; ++k) {
@@ -709,6 +723,7 @@ class WordScanner {
       if ((cls & kClassUpper) != 0) c.upper |= bit;
       if ((cls & kClassLower) != 0) c.lower |= bit;
       if ((cls & kClassNonHex) != 0) c.non_hex |= bit;
+      if (bytes[k] == '@' || bytes[k] == ':' || bytes[k] == '(') c.punctuation |= bit;
     }
 #endif
     c.word = c.digit | c.upper | c.lower;
@@ -731,19 +746,73 @@ class WordScanner {
         (start == 0 || text_[start - 1] != '.')) {
       return;
     }
-    FlushLiteralTriggers(start);
+    FlushTriggers(start);
     OnWord(start, end, mask);
   }
 
-  // One comparison per word when no literal trigger is due (the usual case).
-  void FlushLiteralTriggers(std::size_t upto) {
-    while (next_literal_at_ <= upto) {
-      const auto& [kind, to] = literal_triggers_[next_literal_];
-      extractor_.OnTrigger(kind, to);
-      ++next_literal_;
-      next_literal_at_ = next_literal_ < literal_triggers_.size()
-                             ? literal_triggers_[next_literal_].second
-                             : std::string_view::npos;
+  // The triggers of the '@', ':' and '(' patterns at the bytes of `mask` in the chunk at `base`,
+  // checked backwards or forwards from the byte as the regexes of kPatterns read:
+  //   @[A-Za-z0-9]                                     ends 2 bytes after the '@';
+  //   \(\d{2,5}\)                                       ends after the ')';
+  //   [0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:  ends after this ':' when the two ':' before
+  //     it are each at most 4 hex digits away (hex digits are no ':', so they are the nearest
+  //     two; the optional leading hex digit never decides whether there is a match).
+  // Their end offsets grow with the byte's offset (a ')' is none of the three bytes), so the
+  // queue stays sorted.
+  void QueuePunctuation(std::size_t base, std::uint64_t mask) {
+    const std::size_t was_empty = next_punctuation_ == punctuation_triggers_.size();
+    for (; mask != 0; mask &= mask - 1) {
+      const std::size_t p = base + static_cast<unsigned>(std::countr_zero(mask));
+      const char c = text_[p];
+      if (c == '@') {
+        if (Is(p + 1, kClassDigit | kClassUpper | kClassLower)) {
+          punctuation_triggers_.emplace_back(Kind::kEmail, p + 2);
+        }
+      } else if (c == '(') {
+        std::size_t digits = 0;
+        while (digits < 6 && Digit(p + 1 + digits)) ++digits;
+        if (digits >= 2 && digits <= 5 && At(p + 1 + digits, ')')) {
+          punctuation_triggers_.emplace_back(Kind::kParenPhone, p + digits + 2);
+        }
+      } else {
+        std::size_t colon = p;
+        bool ok = true;
+        for (int gap = 0; gap < 2 && ok; ++gap) {
+          std::size_t j = colon;
+          while (j > 0 && colon - j <= 4 && Hex(j - 1)) --j;
+          ok = colon - j <= 4 && j > 0 && text_[j - 1] == ':';
+          colon = j - 1;
+        }
+        if (ok) punctuation_triggers_.emplace_back(Kind::kIpv6, p + 1);
+      }
+    }
+    if (was_empty && next_punctuation_ < punctuation_triggers_.size()) {
+      next_due_ = std::min(next_literal_at_, punctuation_triggers_[next_punctuation_].second);
+    }
+  }
+
+  // Hands the Vectorscan and punctuation triggers that end at or before `upto` to the extractor,
+  // in end order; one comparison per word when none is due (the usual case).
+  void FlushTriggers(std::size_t upto) {
+    while (next_due_ <= upto) {
+      const std::size_t punctuation_at = next_punctuation_ < punctuation_triggers_.size()
+                                             ? punctuation_triggers_[next_punctuation_].second
+                                             : std::string_view::npos;
+      if (next_literal_at_ <= punctuation_at) {
+        const auto& [kind, to] = literal_triggers_[next_literal_];
+        extractor_.OnTrigger(kind, to);
+        ++next_literal_;
+        next_literal_at_ = next_literal_ < literal_triggers_.size()
+                               ? literal_triggers_[next_literal_].second
+                               : std::string_view::npos;
+      } else {
+        const auto& [kind, to] = punctuation_triggers_[next_punctuation_];
+        extractor_.OnTrigger(kind, to);
+        ++next_punctuation_;
+      }
+      next_due_ = std::min(next_literal_at_, next_punctuation_ < punctuation_triggers_.size()
+                                                 ? punctuation_triggers_[next_punctuation_].second
+                                                 : std::string_view::npos);
     }
   }
   [[nodiscard]] unsigned Class(std::size_t i) const {
@@ -964,8 +1033,11 @@ class WordScanner {
   std::string_view text_;
   Extractor& extractor_;
   const std::vector<std::pair<Kind, std::size_t>>& literal_triggers_;
-  std::size_t next_literal_ = 0;
+  std::vector<std::pair<Kind, std::size_t>>& punctuation_triggers_;
   std::size_t next_literal_at_;  // the end offset of literal_triggers_[next_literal_], or npos
+  std::size_t next_due_ = 0;     // the smallest end offset of the next trigger of either kind
+  std::size_t next_literal_ = 0;
+  std::size_t next_punctuation_ = 0;
   std::size_t run_digits_ = 0;
   std::size_t run_end_ = std::string_view::npos;
 };
@@ -1001,6 +1073,7 @@ struct ValueDetector::Impl {
   PhoneMemo phones;
   Date today = Today();
   std::vector<std::pair<Kind, std::size_t>> literal_triggers;
+  std::vector<std::pair<Kind, std::size_t>> punctuation_triggers;
 };
 
 ValueDetector::ValueDetector(Engine engine) : impl_(std::make_unique<Impl>()) {
@@ -1042,7 +1115,9 @@ void ValueDetector::Detect(std::string_view text, std::vector<Detection>& out) {
   if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
     throw InternalError("Vectorscan scan failed with code " + std::to_string(status));
   }
-  if (fast) WordScanner(text, extractor, impl_->literal_triggers).Run();
+  if (fast) {
+    WordScanner(text, extractor, impl_->literal_triggers, impl_->punctuation_triggers).Run();
+  }
   if (extractor.InFinalOrder()) return;  // the usual case: see Extractor::Add
   // Ties (one span, two readings) are ordered by entity and subtype so that the result does not
   // depend on the order in which the engines reported the triggers.

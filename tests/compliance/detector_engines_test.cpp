@@ -65,6 +65,10 @@ TEST_F(EnginesAgree, HandWrittenCases) {
       "call (030) 1234567 or (202) 555-0143 or 0049 30 901820 or 030 901820 or 202-555-0143",
       "card 4111-1111-1111-1111 5555 5555 5555 4444 378282246310005 4111 1111 1111 1111 2025",
       "1234 5678 9_ 1234 56789 0_ 12345678 9ab 123456789 1ab ab12 3456789012",
+      // The '@', ':' and '(' patterns, found by the word scanner in the fast engine.
+      "a:b:c:d abcde:1:2: 1:abcde:2: 1:2:abcde: :: ::: :::: g:1:2: 1:g:2:3: 12345:1:2:3 fe80::1:",
+      "(1) (12) (12345) (123456) ((12)) (12 (030)1234567 (030)x ( 030) (0301234567",
+      "@ @a x@ @_ a@@b.cd a@b@c.de @@example.org a@1.de a@-b.de a@b.c a@b.cd@e.fg",
   };
   for (const char* text : kCases) Check(text);
 }
