@@ -268,7 +268,6 @@ class Extractor {
  private:
   bool BoundaryBefore(std::size_t s) const { return s == 0 || !IsAlnum(text_[s - 1]); }
   bool BoundaryAfter(std::size_t e) const { return e >= text_.size() || !IsAlnum(text_[e]); }
-  // Built in place: the subtype is copied once, into the detection's own (short) string.
   // Triggers arrive nearly in text order, so the order and the "strictly inside another" rule of
   // Detect are checked here, while the previous detection is still in cache, instead of in two
   // more passes over the whole result. A detection strictly inside another is dropped whatever
@@ -297,13 +296,8 @@ class Extractor {
       cover_start_ = start;
       cover_end_ = end;
     }
-    Detection& d = out_.emplace_back();
-    d.entity = entity;
-    d.subtype.assign(subtype.data(), subtype.size());
-    d.start = start;
-    d.end = end;
-    d.validated = validated;
-    d.confidence = confidence;
+    // Constructed from the characters, not assigned: the short-string path inlines.
+    out_.push_back(Detection{entity, std::string(subtype), start, end, validated, confidence});
   }
 
   void Email(std::size_t to, std::size_t& covered) {
@@ -373,8 +367,8 @@ class Extractor {
       }
     }
     if (digits >= 12) {
-      if (auto brand = CardBrand(span)) {
-        Add(Entity::kCreditCard, *brand, start, end, true, 0.95);
+      if (const std::string_view brand = CardBrandName(span); !brand.empty()) {
+        Add(Entity::kCreditCard, brand, start, end, true, 0.95);
         return true;
       }
     }

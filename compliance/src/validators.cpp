@@ -114,11 +114,11 @@ bool LuhnValid(std::string_view digits) {
   return sum % 10 == 0;
 }
 
-std::optional<std::string> CardBrand(std::string_view text) {
+std::string_view CardBrandName(std::string_view text) {
   std::array<char, 40> buffer;
   const std::string_view digits = CompactInto(text, " -", buffer);
-  if (digits.empty()) return std::nullopt;
-  if (!AllDigits(digits) || AllSame(digits) || !LuhnValid(digits)) return std::nullopt;
+  if (digits.empty()) return {};
+  if (!AllDigits(digits) || AllSame(digits) || !LuhnValid(digits)) return {};
   const std::size_t n = digits.size();
   auto length_in = [&](std::size_t lo, std::size_t hi) { return n >= lo && n <= hi; };
   if (digits[0] == '4' && (n == 13 || n == 16 || n == 19)) return "visa";
@@ -141,7 +141,13 @@ std::optional<std::string> CardBrand(std::string_view text) {
       (std::find(kMaestro.begin(), kMaestro.end(), ToInt(digits.substr(0, 4))) != kMaestro.end() ||
        InRange(digits, 4, 6761, 6763)))
     return "maestro";
-  return std::nullopt;
+  return {};
+}
+
+std::optional<std::string> CardBrand(std::string_view text) {
+  const std::string_view brand = CardBrandName(text);
+  if (brand.empty()) return std::nullopt;
+  return std::string(brand);
 }
 
 bool ImeiValid(std::string_view text) {
@@ -169,11 +175,31 @@ bool IbanValid(std::string_view text) {
       {"SM", 27}, {"SO", 23}, {"ST", 25}, {"SV", 28}, {"TL", 23}, {"TN", 24}, {"TR", 26},
       {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
   }};
-  std::array<char, 34> buffer;
-  const std::string_view iban = CompactInto(text, " ", buffer);
-  if (iban.size() < 15 || iban.size() > 34) return false;
-  if (!IsAlpha(iban[0]) || !IsAlpha(iban[1]) || !IsDigit(iban[2]) || !IsDigit(iban[3]))
-    return false;
+  // One pass: spaces dropped, each other byte mapped to its MOD 97 value (digits 0-9, letters
+  // of either case 10-35), anything else rejected. Table-driven: this runs on every IBAN-shaped
+  // word of a value scan.
+  static constexpr std::uint8_t kInvalid = 0xFF;
+  static constexpr std::array<std::uint8_t, 256> kValue = [] {
+    std::array<std::uint8_t, 256> table{};
+    table.fill(kInvalid);
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = static_cast<std::uint8_t>(c - '0');
+    for (std::size_t c = 'A'; c <= 'Z'; ++c) {
+      table[c] = static_cast<std::uint8_t>(c - 'A' + 10);
+      table[c - 'A' + 'a'] = static_cast<std::uint8_t>(c - 'A' + 10);
+    }
+    return table;
+  }();
+  std::array<std::uint8_t, 34> values;
+  std::size_t size = 0;
+  for (const char c : text) {
+    if (c == ' ') continue;
+    const std::uint8_t value = kValue[static_cast<unsigned char>(c)];
+    if (value == kInvalid || size == values.size()) return false;
+    values[size++] = value;
+  }
+  if (size < 15) return false;
+  // Two letters (country), two digits (check).
+  if (values[0] < 10 || values[1] < 10 || values[2] >= 10 || values[3] >= 10) return false;
   // Country code -> length, indexed by the two letters (built once from kLengths).
   constexpr std::size_t kLetters = 26;
   static const std::array<std::uint8_t, kLetters* kLetters> kLengthByCountry = [] {
@@ -184,27 +210,22 @@ bool IbanValid(std::string_view text) {
     }
     return table;
   }();
-  const std::size_t country =
-      static_cast<std::size_t>(iban[0] - 'A') * 26 + static_cast<std::size_t>(iban[1] - 'A');
-  if (kLengthByCountry[country] != iban.size()) return false;
-  // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35.
-  // The running value stays below 97 * 10^14 < 2^64 between reductions, which happen once 14
-  // decimal digits have been appended (not after every digit).
+  const std::size_t country = static_cast<std::size_t>(values[0] - 10) * kLetters +
+                              static_cast<std::size_t>(values[1] - 10);
+  if (kLengthByCountry[country] != size) return false;
+  // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35 (two decimal
+  // digits). The running value stays below 97 * 10^15 < 2^64 between reductions, which happen
+  // once 13 decimal digits have been appended (not after every digit).
   std::uint64_t remainder = 0;
-  int pending = 0;
-  for (const std::string_view part : {iban.substr(4), iban.substr(0, 4)}) {
-    for (const char c : part) {
-      if (IsDigit(c)) {
-        remainder = remainder * 10 + static_cast<std::uint64_t>(DigitValue(c));
-        pending += 1;
-      } else {
-        remainder = remainder * 100 + static_cast<std::uint64_t>(c - 'A' + 10);
-        pending += 2;
-      }
-      if (pending >= 13) {
-        remainder %= 97;
-        pending = 0;
-      }
+  unsigned pending = 0;
+  for (std::size_t k = 0; k < size; ++k) {
+    const std::uint8_t value = values[k + 4 < size ? k + 4 : k + 4 - size];
+    const bool digit = value < 10;
+    remainder = remainder * (digit ? 10 : 100) + value;
+    pending += digit ? 1 : 2;
+    if (pending >= 13) {
+      remainder %= 97;
+      pending = 0;
     }
   }
   return remainder % 97 == 1;
@@ -570,19 +591,22 @@ bool MacAddressValid(std::string_view text) {
 
 std::optional<int> UuidVersion(std::string_view text) {
   if (text.size() != 36) return std::nullopt;
-  const auto hex = [](char c) {
-    const char lower =
-        static_cast<char>(c | 0x20);  // 'A'-'F' -> 'a'-'f'; no other byte lands there
-    return IsDigit(c) || (lower >= 'a' && lower <= 'f');
-  };
+  if (text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return std::nullopt;
+  // The 32 hex digits of the five groups, checked with one table look-up each and no branch per
+  // byte (this runs on every UUID-shaped word of a scan).
+  static constexpr std::array<std::uint8_t, 256> kHex = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = 1;
+    for (std::size_t c = 'a'; c <= 'f'; ++c) table[c] = 1;
+    for (std::size_t c = 'A'; c <= 'F'; ++c) table[c] = 1;
+    return table;
+  }();
+  unsigned hex = 1;
   for (std::size_t i = 0; i < 36; ++i) {
-    const char c = text[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return std::nullopt;
-    } else if (!hex(c)) {
-      return std::nullopt;
-    }
+    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
+    hex &= kHex[static_cast<unsigned char>(text[i])];
   }
+  if (hex == 0) return std::nullopt;
   const int version = IsDigit(text[14]) ? DigitValue(text[14]) : 0;
   if (version < 1 || version > 8) return std::nullopt;
   const char variant = Upper(text[19]);
