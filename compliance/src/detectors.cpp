@@ -628,15 +628,17 @@ class WordScanner {
   }
 
   void Run() {
-    // 64 bytes at a time: bit masks of the byte classes, then the words from the masks of their
-    // first bytes and of the bytes right after them, taken lowest bit first (count-trailing-zeros
-    // and clear-lowest-bit): the k-th start pairs with the k-th end, no branch depends on each
-    // byte and no step waits for the previous word's position.
+    // 64 bytes at a time: bit masks of the byte classes; from them, with a few word-wide
+    // operations per chunk, the masks of the words' first bytes and of the bytes right after
+    // them, and of the prose words among them (ProseEnds), which are dropped before any per-word
+    // work. The remaining words are taken lowest bit first (count-trailing-zeros, clear-lowest-
+    // bit), so that no branch depends on each byte or on each prose word.
     const std::size_t n = text_.size();
     std::array<char, 64> tail{};
-    bool open = false;           // a word runs on from the previous chunk
-    std::size_t open_start = 0;  // its first byte
-    unsigned open_mask = 0;      // the classes of its bytes in the previous chunks
+    bool open = false;             // a word runs on from the previous chunk
+    std::size_t open_start = 0;    // its first byte
+    unsigned open_mask = 0;        // the classes of its bytes in the previous chunks
+    std::uint64_t dot_before = 0;  // bit 0: the previous chunk ended with '.'
     for (std::size_t base = 0; base < n; base += 64) {
       const char* bytes = text_.data() + base;
       if (n - base < 64) {  // zero padding: not word bytes, so the last word ends at n
@@ -645,9 +647,12 @@ class WordScanner {
       }
       const ChunkClasses chunk = Classify64(bytes);
       if (chunk.punctuation != 0) QueuePunctuation(base, chunk.punctuation);
+      const std::uint64_t w = chunk.word;
       const std::uint64_t carry = open ? 1 : 0;
-      std::uint64_t starts = chunk.word & ~((chunk.word << 1) | carry);
-      std::uint64_t ends = ~chunk.word & ((chunk.word << 1) | carry);
+      const std::uint64_t starts = w & ~((w << 1) | carry);
+      std::uint64_t ends = ~w & ((w << 1) | carry);
+      const std::uint64_t dots = (chunk.dot << 1) | dot_before;
+      dot_before = chunk.dot >> 63;
       if (open) {
         if (ends == 0) {  // the whole chunk is inside the word
           open_mask |= RangeMask(chunk, ~std::uint64_t{0});
@@ -658,16 +663,17 @@ class WordScanner {
         Word(open_start, base + e, open_mask | RangeMask(chunk, (std::uint64_t{1} << e) - 1));
         open = false;
       }
-      while (ends != 0) {
-        const unsigned s = static_cast<unsigned>(std::countr_zero(starts));
+      for (ends &= ~ProseEnds(chunk, starts, ends, dots); ends != 0; ends &= ends - 1) {
         const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
-        starts &= starts - 1;
-        ends &= ends - 1;
+        // The word's first byte: the last start below its end (words of earlier chunks ended
+        // above).
+        const std::uint64_t below = starts & ((std::uint64_t{1} << e) - 1);
+        const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(below));
         Word(base + s, base + e,
              RangeMask(chunk, (std::uint64_t{1} << e) - (std::uint64_t{1} << s)));
       }
-      if (starts != 0) {
-        const unsigned s = static_cast<unsigned>(std::countr_zero(starts));
+      if ((w >> 63) != 0) {  // the chunk's last word runs on; it started in this chunk
+        const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(starts));
         open = true;
         open_start = base + s;
         open_mask = RangeMask(chunk, ~std::uint64_t{0} << s);
@@ -685,7 +691,30 @@ class WordScanner {
     std::uint64_t lower = 0;
     std::uint64_t non_hex = 0;      // letters G-Z, g-z
     std::uint64_t punctuation = 0;  // '@', ':' and '('
+    std::uint64_t dot = 0;          // '.'
   };
+
+  // The ends (bits of `ends`) of the words that start and end in the chunk and are prose in the
+  // sense of Word: no digit, a letter outside A-F, not 1 or 16 bytes long, no '.' right before
+  // (`dots`: bit k set when byte k - 1 is a '.'). "The word holds a byte of M" for all words at
+  // once: adding the start bits to the word bytes outside M carries through every word that
+  // holds none, and sets the bit right after it, which is its end bit; a byte of M stops the
+  // carry inside the word. (A word that began in an earlier chunk has no start bit here, so it
+  // never counts as prose and Word decides.)
+  static std::uint64_t ProseEnds(const ChunkClasses& c, std::uint64_t starts, std::uint64_t ends,
+                                 std::uint64_t dots) {
+    const std::uint64_t w = c.word;
+    const std::uint64_t markers = c.digit | (starts & dots);
+    const std::uint64_t without_markers = ((w & ~markers) + starts) & ends;
+    const std::uint64_t without_non_hex = ((w & ~c.non_hex) + starts) & ends;
+    const std::uint64_t one_byte = (starts & ~(w >> 1)) << 1;
+    std::uint64_t run16 = w & (w >> 1);  // bit k: bytes k .. k + 15 are word bytes
+    run16 &= run16 >> 2;
+    run16 &= run16 >> 4;
+    run16 &= run16 >> 8;
+    const std::uint64_t sixteen_bytes = (starts & run16 & ~(w >> 16)) << 16;
+    return without_markers & ~without_non_hex & ~one_byte & ~sixteen_bytes;
+  }
 
   static ChunkClasses Classify64(const char* bytes) {
     ChunkClasses c;
@@ -705,6 +734,7 @@ class WordScanner {
       c.upper |= bits(in_range(v, 'A', 25));
       c.lower |= bits(in_range(v, 'a', 25));
       c.non_hex |= bits(in_range(folded, 'g', 19));
+      c.dot |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
       c.punctuation |= bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
                                                       _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))),
                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('('))));
@@ -718,6 +748,7 @@ class WordScanner {
       if ((cls & kClassLower) != 0) c.lower |= bit;
       if ((cls & kClassNonHex) != 0) c.non_hex |= bit;
       if (bytes[k] == '@' || bytes[k] == ':' || bytes[k] == '(') c.punctuation |= bit;
+      if (bytes[k] == '.') c.dot |= bit;
     }
 #endif
     c.word = c.digit | c.upper | c.lower;
@@ -732,7 +763,8 @@ class WordScanner {
            ((c.non_hex & range) != 0 ? kClassNonHex : 0U);
   }
 
-  void Word(std::size_t start, std::size_t end, unsigned mask) {
+  // Inlined into the chunk loop: most words are skipped here, without a call.
+  [[gnu::always_inline]] void Word(std::size_t start, std::size_t end, unsigned mask) {
     // Prose words (a letter outside A-F, no digit, not 1 or 16 bytes, no '.' before) can start
     // or end none of the patterns (see OnWord): skip them before any other work.
     const std::size_t length = end - start;
@@ -740,6 +772,10 @@ class WordScanner {
         (start == 0 || text_[start - 1] != '.')) {
       return;
     }
+    CandidateWord(start, end, mask);
+  }
+
+  [[gnu::noinline]] void CandidateWord(std::size_t start, std::size_t end, unsigned mask) {
     FlushTriggers(start);
     OnWord(start, end, mask);
   }
