@@ -772,6 +772,15 @@ class WordScanner {
         (start == 0 || text_[start - 1] != '.')) {
       return;
     }
+    if (mask == kClassDigit && (start == 0 || text_[start - 1] != '.')) {
+      // Digit-only words (half of all words in exports) not after a '.': of OnWord's checks
+      // only the digit run and the hex-word ones can apply, and the latter need a '-' after
+      // a 2- or 4-digit word, or 32 digits.
+      FlushTriggers(start);
+      DigitRun(start, end);
+      if (((length == 2 || length == 4) && At(end, '-')) || length >= 32) HexWord(start, end);
+      return;
+    }
     CandidateWord(start, end, mask);
   }
 
@@ -822,8 +831,11 @@ class WordScanner {
   }
 
   // Hands the Vectorscan and punctuation triggers that end at or before `upto` to the extractor,
-  // in end order; one comparison per word when none is due (the usual case).
+  // in end order; one inlined comparison per word when none is due (the usual case).
   void FlushTriggers(std::size_t upto) {
+    if (next_due_ <= upto) FlushDueTriggers(upto);
+  }
+  [[gnu::noinline]] void FlushDueTriggers(std::size_t upto) {
     while (next_due_ <= upto) {
       const std::size_t punctuation_at = next_punctuation_ < punctuation_triggers_.size()
                                              ? punctuation_triggers_[next_punctuation_].second
