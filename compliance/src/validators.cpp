@@ -98,8 +98,10 @@ std::string DigitsOf(std::string_view text) {
   return digits;
 }
 
-bool LuhnValid(std::string_view digits) {
-  if (digits.size() < 2 || !AllDigits(digits)) return false;
+namespace {
+
+// Luhn over a string already known to be digits only.
+bool LuhnOfDigits(std::string_view digits) {
   int sum = 0;
   bool twice = false;
   for (std::size_t i = digits.size(); i-- > 0;) {
@@ -114,11 +116,18 @@ bool LuhnValid(std::string_view digits) {
   return sum % 10 == 0;
 }
 
+}  // namespace
+
+bool LuhnValid(std::string_view digits) {
+  return digits.size() >= 2 && AllDigits(digits) && LuhnOfDigits(digits);
+}
+
 std::string_view CardBrandName(std::string_view text) {
   std::array<char, 40> buffer;
   const std::string_view digits = CompactInto(text, " -", buffer);
-  if (digits.empty()) return {};
-  if (!AllDigits(digits) || AllSame(digits) || !LuhnValid(digits)) return {};
+  if (digits.size() < 2 || !AllDigits(digits) || AllSame(digits) || !LuhnOfDigits(digits)) {
+    return {};
+  }
   const std::size_t n = digits.size();
   auto length_in = [&](std::size_t lo, std::size_t hi) { return n >= lo && n <= hi; };
   if (digits[0] == '4' && (n == 13 || n == 16 || n == 19)) return "visa";
@@ -602,10 +611,16 @@ std::optional<int> UuidVersion(std::string_view text) {
     return table;
   }();
   unsigned hex = 1;
-  for (std::size_t i = 0; i < 36; ++i) {
-    if (i == 8 || i == 13 || i == 18 || i == 23) continue;
-    hex &= kHex[static_cast<unsigned char>(text[i])];
-  }
+  const auto group = [&](std::size_t from, std::size_t count) {
+    for (std::size_t i = from; i < from + count; ++i) {
+      hex &= kHex[static_cast<unsigned char>(text[i])];
+    }
+  };
+  group(0, 8);
+  group(9, 4);
+  group(14, 4);
+  group(19, 4);
+  group(24, 12);
   if (hex == 0) return std::nullopt;
   const int version = IsDigit(text[14]) ? DigitValue(text[14]) : 0;
   if (version < 1 || version > 8) return std::nullopt;
