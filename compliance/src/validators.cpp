@@ -198,17 +198,35 @@ bool IbanValid(std::string_view text) {
     }
     return table;
   }();
-  std::array<std::uint8_t, 34> values;
+  // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35 (two decimal
+  // digits), computed in the same pass in text order: the four moved characters (two letters,
+  // two digits) spell six decimal digits, so the rearranged number is
+  // BBAN * 10^6 + head, and 10^6 mod 97 == 27. The running value stays below 97 * 10^15 < 2^64
+  // between reductions, which happen once 13 decimal digits have been appended.
+  std::array<std::uint8_t, 4> head{};
   std::size_t size = 0;
+  std::uint64_t remainder = 0;
+  unsigned pending = 0;
   for (const char c : text) {
     if (c == ' ') continue;
     const std::uint8_t value = kValue[static_cast<unsigned char>(c)];
-    if (value == kInvalid || size == values.size()) return false;
-    values[size++] = value;
+    if (value == kInvalid || size == 34) return false;
+    if (size < 4) {
+      head[size++] = value;
+      continue;
+    }
+    ++size;
+    const bool digit = value < 10;
+    remainder = remainder * (digit ? 10 : 100) + value;
+    pending += digit ? 1 : 2;
+    if (pending >= 13) {
+      remainder %= 97;
+      pending = 0;
+    }
   }
   if (size < 15) return false;
   // Two letters (country), two digits (check).
-  if (values[0] < 10 || values[1] < 10 || values[2] >= 10 || values[3] >= 10) return false;
+  if (head[0] < 10 || head[1] < 10 || head[2] >= 10 || head[3] >= 10) return false;
   // Country code -> length, indexed by the two letters (built once from kLengths).
   constexpr std::size_t kLetters = 26;
   static const std::array<std::uint8_t, kLetters* kLetters> kLengthByCountry = [] {
@@ -219,25 +237,13 @@ bool IbanValid(std::string_view text) {
     }
     return table;
   }();
-  const std::size_t country = static_cast<std::size_t>(values[0] - 10) * kLetters +
-                              static_cast<std::size_t>(values[1] - 10);
+  const std::size_t country =
+      static_cast<std::size_t>(head[0] - 10) * kLetters + static_cast<std::size_t>(head[1] - 10);
   if (kLengthByCountry[country] != size) return false;
-  // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35 (two decimal
-  // digits). The running value stays below 97 * 10^15 < 2^64 between reductions, which happen
-  // once 13 decimal digits have been appended (not after every digit).
-  std::uint64_t remainder = 0;
-  unsigned pending = 0;
-  for (std::size_t k = 0; k < size; ++k) {
-    const std::uint8_t value = values[k + 4 < size ? k + 4 : k + 4 - size];
-    const bool digit = value < 10;
-    remainder = remainder * (digit ? 10 : 100) + value;
-    pending += digit ? 1 : 2;
-    if (pending >= 13) {
-      remainder %= 97;
-      pending = 0;
-    }
-  }
-  return remainder % 97 == 1;
+  const std::uint64_t head_value = static_cast<std::uint64_t>(head[0]) * 10000 +
+                                   static_cast<std::uint64_t>(head[1]) * 100 +
+                                   static_cast<std::uint64_t>(head[2]) * 10 + head[3];
+  return ((remainder % 97) * 27 + head_value) % 97 == 1;
 }
 
 bool UsSsnValid(std::string_view text) {
