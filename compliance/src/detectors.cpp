@@ -649,7 +649,8 @@ class WordScanner {
     // operations per chunk, the masks of the words' first bytes and of the bytes right after
     // them, and of the prose words among them (ProseEnds), which are dropped before any per-word
     // work. The remaining words are taken lowest bit first (count-trailing-zeros, clear-lowest-
-    // bit), so that no branch depends on each byte or on each prose word.
+    // bit), so that no branch depends on each byte or on each prose word, and the letter mask
+    // sends digit-only words down an inlined path (DigitWord) without computing their classes.
     const std::size_t n = text_.size();
     std::array<char, 64> tail{};
     bool open = false;             // a word runs on from the previous chunk
@@ -686,8 +687,12 @@ class WordScanner {
         // above).
         const std::uint64_t below = starts & ((std::uint64_t{1} << e) - 1);
         const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(below));
-        Word(base + s, base + e,
-             RangeMask(chunk, (std::uint64_t{1} << e) - (std::uint64_t{1} << s)));
+        const std::uint64_t range = (std::uint64_t{1} << e) - (std::uint64_t{1} << s);
+        if ((chunk.letter & range) == 0) {
+          DigitWord(base + s, base + e);
+        } else {
+          CandidateWord(base + s, base + e, RangeMask(chunk, range));
+        }
       }
       if ((w >> 63) != 0) {  // the chunk's last word runs on; it started in this chunk
         const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(starts));
@@ -709,6 +714,7 @@ class WordScanner {
     std::uint64_t non_hex = 0;      // letters G-Z, g-z
     std::uint64_t punctuation = 0;  // '@', ':' and '('
     std::uint64_t dot = 0;          // '.'
+    std::uint64_t letter = 0;       // upper | lower
   };
 
   // The ends (bits of `ends`) of the words that start and end in the chunk and are prose in the
@@ -768,7 +774,8 @@ class WordScanner {
       if (bytes[k] == '.') c.dot |= bit;
     }
 #endif
-    c.word = c.digit | c.upper | c.lower;
+    c.letter = c.upper | c.lower;
+    c.word = c.digit | c.letter;
     return c;
   }
 
@@ -780,25 +787,32 @@ class WordScanner {
            ((c.non_hex & range) != 0 ? kClassNonHex : 0U);
   }
 
-  // Inlined into the chunk loop: most words are skipped here, without a call.
-  [[gnu::always_inline]] void Word(std::size_t start, std::size_t end, unsigned mask) {
-    // Prose words (a letter outside A-F, no digit, not 1 or 16 bytes, no '.' before) can start
-    // or end none of the patterns (see OnWord): skip them before any other work.
+  // A word that crosses a chunk boundary (or ends the text), with its class bits. Prose words
+  // (a letter outside A-F, no digit, not 1 or 16 bytes, no '.' before) can start or end none of
+  // the patterns (see OnWord): skipped before any other work. Words inside a chunk are sorted
+  // by ProseEnds and the chunk loop instead.
+  void Word(std::size_t start, std::size_t end, unsigned mask) {
     const std::size_t length = end - start;
     if ((mask & (kClassDigit | kClassNonHex)) == kClassNonHex && length != 1 && length != 16 &&
         (start == 0 || text_[start - 1] != '.')) {
       return;
     }
-    if (mask == kClassDigit && (start == 0 || text_[start - 1] != '.')) {
-      // Digit-only words (half of all words in exports) not after a '.': of OnWord's checks
-      // only the digit run and the hex-word ones can apply, and the latter need a '-' after
-      // a 2- or 4-digit word, or 32 digits.
-      FlushTriggers(start);
-      DigitRun(start, end);
-      if (((length == 2 || length == 4) && At(end, '-')) || length >= 32) HexWord(start, end);
-      return;
+    if (mask == kClassDigit) {
+      DigitWord(start, end);
+    } else {
+      CandidateWord(start, end, mask);
     }
-    CandidateWord(start, end, mask);
+  }
+
+  // Digit-only words (half of all words in exports): unless after a '.', of OnWord's checks only
+  // the digit run and the hex-word ones can apply, and the latter need a '-' after a 2- or
+  // 4-digit word, or 32 digits. Inlined into the chunk loop.
+  [[gnu::always_inline]] void DigitWord(std::size_t start, std::size_t end) {
+    if (start > 0 && text_[start - 1] == '.') return CandidateWord(start, end, kClassDigit);
+    const std::size_t length = end - start;
+    FlushTriggers(start);
+    DigitRun(start, end);
+    if (((length == 2 || length == 4) && At(end, '-')) || length >= 32) HexWord(start, end);
   }
 
   [[gnu::noinline]] void CandidateWord(std::size_t start, std::size_t end, unsigned mask) {
