@@ -126,19 +126,19 @@ const hs_database_t& SharedDatabase(ValueDetector::Engine engine) {
   return *all;
 }
 
-bool IsDigit(char c) {
+constexpr bool IsDigit(char c) {
   return c >= '0' && c <= '9';
 }
-bool IsAlpha(char c) {
+constexpr bool IsAlpha(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
-bool IsAlnum(char c) {
+constexpr bool IsAlnum(char c) {
   return IsDigit(c) || IsAlpha(c);
 }
-bool IsHex(char c) {
+constexpr bool IsHex(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-bool IsSep(char c) {
+constexpr bool IsSep(char c) {
   return c == ' ' || c == '-';
 }
 
@@ -319,16 +319,30 @@ class Extractor {
 
   void Email(std::size_t to, std::size_t& covered) {
     const std::size_t at = to - 2;
-    const auto local_char = [](char c) {
-      return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'';
+    // Bytes of the local part and of the domain as this extractor takes them, one table look-up
+    // per byte (the walks run on every '@').
+    static constexpr std::uint8_t kLocal = 1;
+    static constexpr std::uint8_t kDomain = 2;
+    static constexpr std::array<std::uint8_t, 256> kEmailByte = [] {
+      std::array<std::uint8_t, 256> table{};
+      for (std::size_t c = 0; c < 256; ++c) {
+        if (IsAlnum(static_cast<char>(c))) table[c] = kLocal | kDomain;
+      }
+      for (const char c : std::string_view("._%+-'")) {
+        table[static_cast<unsigned char>(c)] |= kLocal;
+      }
+      table['.'] |= kDomain;
+      table['-'] |= kDomain;
+      return table;
+    }();
+    const auto is = [&](std::size_t i, std::uint8_t kind) {
+      return (kEmailByte[static_cast<unsigned char>(text_[i])] & kind) != 0;
     };
     std::size_t start = at;
-    while (start > 0 && at - start < 64 && local_char(text_[start - 1])) --start;
+    while (start > 0 && at - start < 64 && is(start - 1, kLocal)) --start;
     while (start < at && (text_[start] == '.' || text_[start] == '\'')) ++start;
     std::size_t end = at + 1;
-    while (end < text_.size() && end - at < 254 &&
-           (IsAlnum(text_[end]) || text_[end] == '.' || text_[end] == '-'))
-      ++end;
+    while (end < text_.size() && end - at < 254 && is(end, kDomain)) ++end;
     while (end > at + 1 && (text_[end - 1] == '.' || text_[end - 1] == '-')) --end;
     covered = std::max(covered, end);
     if (start < at && EmailValid(text_.substr(start, end - start)))

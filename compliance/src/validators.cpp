@@ -477,14 +477,21 @@ bool EmailValid(std::string_view text) {
     if (c == '.' && local[i - 1] == '.') return false;  // i > 0: local does not start with '.'
   }
   if (domain.empty() || domain.size() > 253) return false;
+  static constexpr std::array<bool, 256> kDomainChar = [] {
+    std::array<bool, 256> table{};
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = true;
+    for (std::size_t c = 'A'; c <= 'Z'; ++c) table[c] = true;
+    for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = true;
+    table['-'] = true;
+    return table;
+  }();
   // Labels of letters, digits and '-' (not at either end), 1-63 bytes, separated by '.'.
   std::size_t labels = 0;
   std::size_t start = 0;
   std::string_view last;
   for (std::size_t i = 0; i <= domain.size(); ++i) {
     if (i < domain.size() && domain[i] != '.') {
-      const char c = domain[i];
-      if (!IsDigit(c) && !IsAlpha(c) && c != '-') return false;
+      if (!kDomainChar[static_cast<unsigned char>(domain[i])]) return false;
       continue;
     }
     const std::string_view label = domain.substr(start, i - start);
