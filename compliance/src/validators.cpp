@@ -123,11 +123,19 @@ bool LuhnValid(std::string_view digits) {
 }
 
 std::string_view CardBrandName(std::string_view text) {
+  // Separators ' ' and '-' dropped, anything but a digit rejected, in one pass (the value scan
+  // calls this on every long digit run).
   std::array<char, 40> buffer;
-  const std::string_view digits = CompactInto(text, " -", buffer);
-  if (digits.size() < 2 || !AllDigits(digits) || AllSame(digits) || !LuhnOfDigits(digits)) {
-    return {};
+  std::size_t size = 0;
+  bool same = true;
+  for (const char c : text) {
+    if (c == ' ' || c == '-') continue;
+    if (!IsDigit(c) || size == buffer.size()) return {};
+    same = same && (size == 0 || c == buffer[0]);
+    buffer[size++] = c;
   }
+  const std::string_view digits(buffer.data(), size);
+  if (size < 2 || same || !LuhnOfDigits(digits)) return {};
   const std::size_t n = digits.size();
   auto length_in = [&](std::size_t lo, std::size_t hi) { return n >= lo && n <= hi; };
   if (digits[0] == '4' && (n == 13 || n == 16 || n == 19)) return "visa";

@@ -131,11 +131,28 @@ TEST(ValidatorsTest, IbanAgainstTextbookMod97) {
 }
 
 TEST(ValidatorsTest, CardBrandNameMatchesCardBrand) {
-  for (const char* number : {"4111 1111 1111 1111", "5555555555554444", "378282246310005",
-                             "6011111111111117", "3530111333300000", "30569309025904",
-                             "4111111111111112", "0000000000000000", "41111111111111113", ""}) {
+  for (const char* number :
+       {"4111 1111 1111 1111", "5555555555554444", "378282246310005", "6011111111111117",
+        "3530111333300000", "30569309025904", "4111111111111112", "0000000000000000",
+        "41111111111111113", "", "4111-1111-1111-1111", "4111 1111 1111 111a",
+        "4111_1111_1111_1111", "5555 5555 5555 5555", "4",
+        "4111 1111 1111 1111 1111 1111 1111 1111 1111 1"}) {
     const auto brand = CardBrand(number);
     EXPECT_EQ(std::string(CardBrandName(number)), brand.value_or("")) << number;
+    // Independently: Luhn over the digits once separators are dropped, not one repeated digit.
+    std::string digits;
+    bool other = false;
+    for (const char c : std::string_view(number)) {
+      if (c == ' ' || c == '-') continue;
+      if (c < '0' || c > '9') other = true;
+      digits.push_back(c);
+    }
+    const bool plausible = !other && digits.size() >= 2 && digits.size() <= 40 &&
+                           digits.find_first_not_of(digits[0]) != std::string::npos &&
+                           LuhnValid(digits);
+    if (!plausible) {
+      EXPECT_FALSE(brand) << number;
+    }
   }
 }
 
