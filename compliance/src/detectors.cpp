@@ -667,10 +667,11 @@ class WordScanner {
     // sends digit-only words down an inlined path (DigitWord) without computing their classes.
     const std::size_t n = text_.size();
     std::array<char, 64> tail{};
-    bool open = false;             // a word runs on from the previous chunk
-    std::size_t open_start = 0;    // its first byte
-    unsigned open_mask = 0;        // the classes of its bytes in the previous chunks
-    std::uint64_t dot_before = 0;  // bit 0: the previous chunk ended with '.'
+    bool open = false;              // a word runs on from the previous chunk
+    std::size_t open_start = 0;     // its first byte
+    unsigned open_mask = 0;         // the classes of its bytes in the previous chunks
+    std::uint64_t dot_before = 0;   // bit 0: the previous chunk ended with '.'
+    std::uint64_t stop_before = 0;  // bit 0: the previous chunk ended with '.', ' ' or '-'
     for (std::size_t base = 0; base < n; base += 64) {
       const char* bytes = text_.data() + base;
       if (n - base < 64) {  // zero padding: not word bytes, so the last word ends at n
@@ -685,6 +686,8 @@ class WordScanner {
       std::uint64_t ends = ~w & ((w << 1) | carry);
       const std::uint64_t dots = (chunk.dot << 1) | dot_before;
       dot_before = chunk.dot >> 63;
+      const std::uint64_t stops = ((chunk.dot | chunk.separator) << 1) | stop_before;
+      stop_before = (chunk.dot | chunk.separator) >> 63;
       if (open) {
         if (ends == 0) {  // the whole chunk is inside the word
           open_mask |= RangeMask(chunk, ~std::uint64_t{0});
@@ -695,7 +698,8 @@ class WordScanner {
         Word(open_start, base + e, open_mask | RangeMask(chunk, (std::uint64_t{1} << e) - 1));
         open = false;
       }
-      for (ends &= ~ProseEnds(chunk, starts, ends, dots); ends != 0; ends &= ends - 1) {
+      ends &= ~(ProseEnds(chunk, starts, ends, dots) | LoneDigitEnds(chunk, starts, ends, stops));
+      for (; ends != 0; ends &= ends - 1) {
         const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
         // The word's first byte: the last start below its end (words of earlier chunks ended
         // above).
@@ -729,7 +733,25 @@ class WordScanner {
     std::uint64_t punctuation = 0;  // '@', ':' and '('
     std::uint64_t dot = 0;          // '.'
     std::uint64_t letter = 0;       // upper | lower
+    std::uint64_t separator = 0;    // ' ' and '-'
   };
+
+  // The ends of the in-chunk words that DigitWord would leave without effect: digit-only, fewer
+  // than 9 digits, neither '.', ' ' nor '-' right before (`stops`: bit k set when byte k - 1 is
+  // one) nor ' ' or '-' right after. Such a word cannot join a digit run (a run needs a single
+  // ' ' or '-' between its words), so it neither triggers one (9 digits) nor changes the run a
+  // later word joins; the hex-word checks need a '-' after it or 32 digits; and DotNumber needs
+  // a '.' before it. Found with the carry of ProseEnds.
+  static std::uint64_t LoneDigitEnds(const ChunkClasses& c, std::uint64_t starts,
+                                     std::uint64_t ends, std::uint64_t stops) {
+    const std::uint64_t w = c.word;
+    std::uint64_t run9 = w & (w >> 1);  // bit k: bytes k .. k + 8 are word bytes
+    run9 &= run9 >> 2;
+    run9 &= run9 >> 4;
+    run9 &= w >> 8;
+    const std::uint64_t markers = c.letter | (starts & stops) | run9;
+    return ((w & ~markers) + starts) & ends & ~c.separator;
+  }
 
   // The ends (bits of `ends`) of the words that start and end in the chunk and are prose in the
   // sense of Word: no digit, a letter outside A-F, not 1 or 16 bytes long, no '.' right before
@@ -772,6 +794,8 @@ class WordScanner {
       c.lower |= bits(in_range(v, 'a', 25));
       c.non_hex |= bits(in_range(folded, 'g', 19));
       c.dot |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+      c.separator |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
       c.punctuation |= bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
                                                       _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))),
                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('('))));
@@ -786,6 +810,7 @@ class WordScanner {
       if ((cls & kClassNonHex) != 0) c.non_hex |= bit;
       if (bytes[k] == '@' || bytes[k] == ':' || bytes[k] == '(') c.punctuation |= bit;
       if (bytes[k] == '.') c.dot |= bit;
+      if (bytes[k] == ' ' || bytes[k] == '-') c.separator |= bit;
     }
 #endif
     c.letter = c.upper | c.lower;
