@@ -693,18 +693,18 @@ class WordScanner {
           open_mask |= RangeMask(chunk, ~std::uint64_t{0});
           continue;
         }
-        const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
+        const auto e = static_cast<unsigned>(std::countr_zero(ends));
         ends &= ends - 1;
         Word(open_start, base + e, open_mask | RangeMask(chunk, (std::uint64_t{1} << e) - 1));
         open = false;
       }
       ends &= ~(ProseEnds(chunk, starts, ends, dots) | LoneDigitEnds(chunk, starts, ends, stops));
       for (; ends != 0; ends &= ends - 1) {
-        const unsigned e = static_cast<unsigned>(std::countr_zero(ends));
-        // The word's first byte: the last start below its end (words of earlier chunks ended
-        // above).
+        const auto e = static_cast<unsigned>(std::countr_zero(ends));
+        // The word's first byte: the last start below its end (there is one: the word that ran
+        // on from the previous chunk ended above; "| 1" only spares the shift below a 64).
         const std::uint64_t below = starts & ((std::uint64_t{1} << e) - 1);
-        const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(below));
+        const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(below | 1));
         const std::uint64_t range = (std::uint64_t{1} << e) - (std::uint64_t{1} << s);
         if ((chunk.letter & range) == 0) {
           DigitWord(base + s, base + e);
@@ -713,7 +713,7 @@ class WordScanner {
         }
       }
       if ((w >> 63) != 0) {  // the chunk's last word runs on; it started in this chunk
-        const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(starts));
+        const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(starts | 1));
         open = true;
         open_start = base + s;
         open_mask = RangeMask(chunk, ~std::uint64_t{0} << s);
