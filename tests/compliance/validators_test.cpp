@@ -96,10 +96,15 @@ TEST(ValidatorsTest, IbanAgainstTextbookMod97) {
     for (std::size_t k = 4; k < length; ++k) {
       body.push_back(rng() % 3 == 0 ? alphabet[rng() % alphabet.size()] : "0123456789"[rng() % 10]);
     }
-    std::string iban = code + "00" + body;
+    std::string iban = code;
+    iban += "00";
+    iban += body;
     if (rng() % 2 == 0) {  // set the check digits: 98 - (BBAN + country + "00") mod 97
       int remainder = 0;
-      for (const char c : body + code + "00") {
+      std::string moved = body;
+      moved += code;
+      moved += "00";
+      for (const char c : moved) {
         const std::string spelled = c <= '9' ? std::string(1, c) : std::to_string(c - 'A' + 10);
         for (const char d : spelled) remainder = (remainder * 10 + (d - '0')) % 97;
       }
