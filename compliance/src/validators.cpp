@@ -208,13 +208,24 @@ bool IbanValid(std::string_view text) {
   }();
   // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35 (two decimal
   // digits), computed in the same pass in text order: the four moved characters (two letters,
-  // two digits) spell six decimal digits, so the rearranged number is
-  // BBAN * 10^6 + head, and 10^6 mod 97 == 27. The running value stays below 97 * 10^15 < 2^64
-  // between reductions, which happen once 13 decimal digits have been appended.
+  // two digits) spell six decimal digits, so the rearranged number is BBAN * 10^6 + head, and
+  // 10^6 mod 97 == 27. The BBAN's value is the sum of v_i * 10^(D - q_i), with q_i the decimal
+  // digits up to and including value i and D their total: since 10 * 68 == 1 (mod 97), it is
+  // 10^D * sum(v_i * 68^q_i) (mod 97), a sum of independent products (no chain of multiply-adds
+  // waiting for each other). 34 values below 100 times table entries below 97 fit in 32 bits.
+  static constexpr auto kPowers = [] {
+    std::array<std::array<std::uint32_t, 72>, 2> table{};  // [0]: 10^k, [1]: 68^k, mod 97
+    table[0][0] = table[1][0] = 1;
+    for (std::size_t k = 1; k < 72; ++k) {
+      table[0][k] = table[0][k - 1] * 10 % 97;
+      table[1][k] = table[1][k - 1] * 68 % 97;
+    }
+    return table;
+  }();
   std::array<std::uint8_t, 4> head{};
   std::size_t size = 0;
-  std::uint64_t remainder = 0;
-  unsigned pending = 0;
+  std::uint32_t sum = 0;
+  std::size_t decimals = 0;
   for (const char c : text) {
     if (c == ' ') continue;
     const std::uint8_t value = kValue[static_cast<unsigned char>(c)];
@@ -224,13 +235,8 @@ bool IbanValid(std::string_view text) {
       continue;
     }
     ++size;
-    const bool digit = value < 10;
-    remainder = remainder * (digit ? 10 : 100) + value;
-    pending += digit ? 1 : 2;
-    if (pending >= 13) {
-      remainder %= 97;
-      pending = 0;
-    }
+    decimals += value < 10 ? 1 : 2;
+    sum += value * kPowers[1][decimals];
   }
   if (size < 15) return false;
   // Two letters (country), two digits (check).
@@ -251,7 +257,8 @@ bool IbanValid(std::string_view text) {
   const std::uint64_t head_value = static_cast<std::uint64_t>(head[0]) * 10000 +
                                    static_cast<std::uint64_t>(head[1]) * 100 +
                                    static_cast<std::uint64_t>(head[2]) * 10 + head[3];
-  return ((remainder % 97) * 27 + head_value) % 97 == 1;
+  const std::uint64_t bban = std::uint64_t{kPowers[0][decimals]} * (sum % 97) % 97;
+  return (bban * 27 + head_value) % 97 == 1;
 }
 
 bool UsSsnValid(std::string_view text) {
