@@ -48,13 +48,15 @@ struct Pattern {
   Kind kind;
   const char* regex;
   unsigned flags;
-  // Led by a literal (or a rare byte): Vectorscan runs these at GB/s in the fast engine. The
-  // class-led rest is found by WordScanner, which reports the same match ends.
-  bool literal_led;
+  // Run by Vectorscan in the fast engine too: the birth keywords, a literal set that Vectorscan
+  // scans at several GB/s. The rest is found by WordScanner, which reports the same match ends:
+  // character-class patterns keep Vectorscan's automata busy on every byte, and even the ones
+  // led by one rare byte ('@', ':', '(') cost it 3x the keyword set alone.
+  bool vectorscan_in_fast_engine;
 };
 
 constexpr std::array kPatterns = {
-    Pattern{Kind::kEmail, R"(@[A-Za-z0-9])", 0, true},
+    Pattern{Kind::kEmail, R"(@[A-Za-z0-9])", 0, false},
     Pattern{Kind::kDigits,
             R"(\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d[ \-]?\d\b)", 0, false},
     Pattern{Kind::kIban, R"([A-Z]{2}\d{2} ?[A-Z0-9]{4})", 0, false},
@@ -66,7 +68,7 @@ constexpr std::array kPatterns = {
         R"([A-Za-z]{6}[0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{2}[A-Za-z][0-9LMNPQRSTUVlmnpqrstuv]{3}[A-Za-z])",
         0, false},
     Pattern{Kind::kIpv4, R"(\d\.\d{1,3}\.\d{1,3}\.\d)", 0, false},
-    Pattern{Kind::kIpv6, R"([0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)", 0, true},
+    Pattern{Kind::kIpv6, R"([0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:)", 0, false},
     Pattern{Kind::kMac, R"([0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-[0-9A-Fa-f]{2}-)", 0,
             false},
     Pattern{Kind::kMac, R"([0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})", 0, false},
@@ -78,7 +80,7 @@ constexpr std::array kPatterns = {
         R"(born|birth|dob\b|geboren|geburt|naissance|n[eé]e? le|nacimiento|nacid[oa]|nascita|nat[oa] il|geboorte|nascimento)",
         HS_FLAG_CASELESS, true},
     Pattern{Kind::kUkPostcode, R"([A-Z]\d[A-Z0-9]? ?\d[A-Z]{2}\b)", 0, false},
-    Pattern{Kind::kParenPhone, R"(\(\d{2,5}\))", 0, true},
+    Pattern{Kind::kParenPhone, R"(\(\d{2,5}\))", 0, false},
 };
 
 struct DatabaseDeleter {
@@ -90,12 +92,12 @@ struct ScratchDeleter {
 using DatabaseHandle = std::unique_ptr<hs_database_t, DatabaseDeleter>;
 using ScratchHandle = std::unique_ptr<hs_scratch_t, ScratchDeleter>;
 
-DatabaseHandle CompileDatabase(bool literal_led_only) {
+DatabaseHandle CompileDatabase(bool fast_engine) {
   std::vector<const char*> expressions;
   std::vector<unsigned> flags;
   std::vector<unsigned> ids;
   for (std::size_t i = 0; i < kPatterns.size(); ++i) {
-    if (literal_led_only && !kPatterns[i].literal_led) continue;
+    if (fast_engine && !kPatterns[i].vectorscan_in_fast_engine) continue;
     expressions.push_back(kPatterns[i].regex);
     flags.push_back(kPatterns[i].flags);
     ids.push_back(static_cast<unsigned>(i));
@@ -117,26 +119,26 @@ DatabaseHandle CompileDatabase(bool literal_led_only) {
 // Compiled once per process, on first use.
 const hs_database_t& SharedDatabase(ValueDetector::Engine engine) {
   if (engine == ValueDetector::Engine::kFast) {
-    static const DatabaseHandle literal_led = CompileDatabase(true);
-    return *literal_led;
+    static const DatabaseHandle keywords = CompileDatabase(true);
+    return *keywords;
   }
   static const DatabaseHandle all = CompileDatabase(false);
   return *all;
 }
 
-bool IsDigit(char c) {
+constexpr bool IsDigit(char c) {
   return c >= '0' && c <= '9';
 }
-bool IsAlpha(char c) {
+constexpr bool IsAlpha(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
-bool IsAlnum(char c) {
+constexpr bool IsAlnum(char c) {
   return IsDigit(c) || IsAlpha(c);
 }
-bool IsHex(char c) {
+constexpr bool IsHex(char c) {
   return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-bool IsSep(char c) {
+constexpr bool IsSep(char c) {
   return c == ' ' || c == '-';
 }
 
@@ -144,40 +146,56 @@ bool IsSep(char c) {
 // would cap a scan at a few MB/s on data with a phone number per row. Its metadata decides
 // validity by leading digits and length (number ranges are allocated by prefix), so results are
 // memoized per (prefix form, first 7 digits, digit count) in a bounded cache cleared when full.
+// The cache is looked up once per phone-shaped candidate at a key that is as good as random, so
+// its entries are 8 bytes (a 32-bit key, the region code inline): 128 KiB for 16,384 entries
+// stay in the second-level cache, where 56-byte entries holding a std::string did not.
 class PhoneMemo {
  public:
-  // The region of a valid number, or nullopt; the reference stays valid until the next call.
-  const std::optional<std::string>& Region(std::string_view span) {
+  // The region of a valid number, or nullopt; the view stays valid until the next call.
+  std::optional<std::string_view> Region(std::string_view span) {
     // Key: the prefix form (2 bits), the digit count (6 bits) and the first 7 digits as a number
-    // (24 bits); with the count fixed, leading zeros cannot collide.
-    std::uint64_t digits = 0;
-    std::uint64_t head = 0;
+    // (24 bits: below 10^7 < 2^24); with the count fixed, leading zeros cannot collide.
+    std::uint32_t digits = 0;
+    std::uint32_t head = 0;
     for (const char c : span) {
       if (!IsDigit(c)) continue;
-      if (digits < 7) head = head * 10 + static_cast<std::uint64_t>(c - '0');
+      if (digits < 7) head = head * 10 + static_cast<std::uint32_t>(c - '0');
       ++digits;
     }
     const char first = span[0];
-    const std::uint64_t form = first == '+' ? 1 : first == '0' ? 2 : first == '(' ? 3 : 0;
-    const std::uint64_t key = (form << 62) | (std::min<std::uint64_t>(digits, 63) << 56) | head;
+    const std::uint32_t form = first == '+' ? 1 : first == '0' ? 2 : first == '(' ? 3 : 0;
+    const std::uint32_t key = (form << 30) | (std::min<std::uint32_t>(digits, 63) << 24) | head;
     // Direct-mapped: a collision only evicts (PhoneRegion is a pure function of the span).
-    if (cache_.empty()) cache_.resize(std::size_t{1} << kBits);  // on first use: ~1 MB
-    Entry& entry = cache_[(key * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
-    if (entry.used && entry.key == key) return entry.region;
-    entry.used = true;
-    entry.key = key;
-    entry.region = PhoneRegion(span);
-    return entry.region;
+    if (cache_.empty()) cache_.resize(std::size_t{1} << kBits);  // on first use: 128 KiB
+    Entry& entry = cache_[(std::uint64_t{key} * 0x9E3779B97F4A7C15ULL) >> (64 - kBits)];
+    if (entry.info == kEmpty || entry.key != key) {
+      const std::optional<std::string> region = PhoneRegion(span);
+      if (region && region->size() > entry.region.size()) {  // no region code: not cached
+        entry.info = kEmpty;
+        long_region_ = *region;
+        return std::string_view(long_region_);
+      }
+      entry.key = key;
+      entry.info = region ? static_cast<std::uint8_t>(kValid + region->size()) : kInvalid;
+      if (region) std::copy(region->begin(), region->end(), entry.region.begin());
+    }
+    if (entry.info == kInvalid) return std::nullopt;
+    return std::string_view(entry.region.data(), entry.info - kValid);
   }
 
  private:
+  static constexpr std::uint8_t kEmpty = 0;
+  static constexpr std::uint8_t kInvalid = 1;
+  static constexpr std::uint8_t kValid = 2;  // + the length of the region code
   struct Entry {
-    bool used = false;
-    std::uint64_t key = 0;
-    std::optional<std::string> region;
+    std::uint32_t key = 0;
+    std::uint8_t info = kEmpty;
+    std::array<char, 3> region{};  // "DE", "001" (non-geographic entities)
   };
+  static_assert(sizeof(Entry) == 8);
   static constexpr unsigned kBits = 14;
   std::vector<Entry> cache_;
+  std::string long_region_;
 };
 
 bool HasLayout(std::string_view span, std::initializer_list<std::size_t> groups) {
@@ -259,33 +277,72 @@ class Extractor {
     }
   }
 
+  // True when the detections came out in the final order (start ascending, end descending,
+  // then entity and subtype) and none was strictly inside another: nothing is left to do.
+  [[nodiscard]] bool InFinalOrder() const { return in_order_; }
+
  private:
   bool BoundaryBefore(std::size_t s) const { return s == 0 || !IsAlnum(text_[s - 1]); }
   bool BoundaryAfter(std::size_t e) const { return e >= text_.size() || !IsAlnum(text_[e]); }
-  // Built in place: the subtype is copied once, into the detection's own (short) string.
-  void Add(Entity entity, std::string_view subtype, std::size_t start, std::size_t end,
-           bool validated, double confidence) {
-    Detection& d = out_.emplace_back();
-    d.entity = entity;
-    d.subtype.assign(subtype.data(), subtype.size());
-    d.start = start;
-    d.end = end;
-    d.validated = validated;
-    d.confidence = confidence;
+  // Triggers arrive nearly in text order, so the order and the "strictly inside another" rule of
+  // Detect are checked here, while the previous detection is still in cache, instead of in two
+  // more passes over the whole result. A detection strictly inside another is dropped whatever
+  // the order in which the two arrive (the rule is "drop d if some detection strictly contains
+  // it"), so dropping one early cannot change the result; an arrival out of order switches this
+  // off and leaves the sort and the drop to Detect.
+  // Inlined at each call: the subtypes are mostly literals, whose copy then needs no call.
+  [[gnu::always_inline]] void Add(Entity entity, std::string_view subtype, std::size_t start,
+                                  std::size_t end, bool validated, double confidence) {
+    ++added_;
+    if (in_order_ && !out_.empty()) {
+      const Detection& last = out_.back();
+      const bool after_last =
+          start > last.start ||
+          (start == last.start &&
+           (end < last.end || (end == last.end && (entity > last.entity ||
+                                                   (entity == last.entity &&
+                                                    subtype >= std::string_view(last.subtype))))));
+      if (!after_last) {
+        in_order_ = false;
+      } else if (start >= cover_start_ && end <= cover_end_ &&
+                 (start != cover_start_ || end != cover_end_)) {
+        return;  // strictly inside the detection that set the cover
+      }
+    }
+    if (in_order_ && end > cover_end_) {
+      cover_start_ = start;
+      cover_end_ = end;
+    }
+    // Constructed from the characters, not assigned: the short-string path inlines.
+    out_.push_back(Detection{entity, std::string(subtype), start, end, validated, confidence});
   }
 
   void Email(std::size_t to, std::size_t& covered) {
     const std::size_t at = to - 2;
-    const auto local_char = [](char c) {
-      return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'';
+    // Bytes of the local part and of the domain as this extractor takes them, one table look-up
+    // per byte (the walks run on every '@').
+    static constexpr std::uint8_t kLocal = 1;
+    static constexpr std::uint8_t kDomain = 2;
+    static constexpr std::array<std::uint8_t, 256> kEmailByte = [] {
+      std::array<std::uint8_t, 256> table{};
+      for (std::size_t c = 0; c < 256; ++c) {
+        if (IsAlnum(static_cast<char>(c))) table[c] = kLocal | kDomain;
+      }
+      for (const char c : std::string_view("._%+-'")) {
+        table[static_cast<unsigned char>(c)] |= kLocal;
+      }
+      table['.'] |= kDomain;
+      table['-'] |= kDomain;
+      return table;
+    }();
+    const auto is = [&](std::size_t i, std::uint8_t kind) {
+      return (kEmailByte[static_cast<unsigned char>(text_[i])] & kind) != 0;
     };
     std::size_t start = at;
-    while (start > 0 && at - start < 64 && local_char(text_[start - 1])) --start;
+    while (start > 0 && at - start < 64 && is(start - 1, kLocal)) --start;
     while (start < at && (text_[start] == '.' || text_[start] == '\'')) ++start;
     std::size_t end = at + 1;
-    while (end < text_.size() && end - at < 254 &&
-           (IsAlnum(text_[end]) || text_[end] == '.' || text_[end] == '-'))
-      ++end;
+    while (end < text_.size() && end - at < 254 && is(end, kDomain)) ++end;
     while (end > at + 1 && (text_[end - 1] == '.' || text_[end - 1] == '-')) --end;
     covered = std::max(covered, end);
     if (start < at && EmailValid(text_.substr(start, end - start)))
@@ -332,17 +389,17 @@ class Extractor {
     std::size_t digits = 0;
     for (const char c : span) digits += IsDigit(c) ? 1U : 0U;
     const bool plain = digits == span.size();
-    const std::size_t before = out_.size();
+    const std::size_t before = added_;
     const char prefix = start > 0 ? text_[start - 1] : '\0';
     if (prefix == '+' && digits >= 7) {  // international phone number
-      if (const auto& region = phones_.Region(text_.substr(start - 1, end - start + 1))) {
+      if (const auto region = phones_.Region(text_.substr(start - 1, end - start + 1))) {
         Add(Entity::kPhone, *region, start - 1, end, true, 0.9);
         return true;
       }
     }
     if (digits >= 12) {
-      if (auto brand = CardBrand(span)) {
-        Add(Entity::kCreditCard, *brand, start, end, true, 0.95);
+      if (const std::string_view brand = CardBrandName(span); !brand.empty()) {
+        Add(Entity::kCreditCard, brand, start, end, true, 0.95);
         return true;
       }
     }
@@ -366,14 +423,14 @@ class Extractor {
     // National phone forms: 0 + area code with separators, "00" + country, or US 3-3-4.
     const bool national = span[0] == '0' && !plain;
     const bool us = HasLayout(span, {3, 3, 4});
-    if (out_.size() == before || us) {
+    if (added_ == before || us) {
       if ((national || us || span.rfind("00", 0) == 0) && digits >= 7) {
-        if (const auto& region = phones_.Region(span)) {
+        if (const auto region = phones_.Region(span)) {
           Add(Entity::kPhone, *region, start, end, true, national ? 0.85 : 0.8);
         }
       }
     }
-    return out_.size() > before;
+    return added_ > before;
   }
 
   void Iban(std::size_t to, std::size_t& covered) {
@@ -381,7 +438,7 @@ class Extractor {
     if (to >= 9 && text_[to - 5] == ' ') start = to - 9;
     if (!BoundaryBefore(start)) return;
     // Gather up to 34 alphanumerics with single spaces; try the longest prefix first.
-    std::array<std::size_t, 34> ends{};  // text end offset after k alphanumerics
+    std::array<std::size_t, 34> ends;  // text end offset after k alphanumerics (first `count`)
     std::size_t count = 0;
     std::size_t i = start;
     while (i < text_.size() && count < ends.size()) {
@@ -539,13 +596,17 @@ class Extractor {
       ++end;
     covered = std::max(covered, end);
     if (!BoundaryAfter(end)) return;
-    if (const auto& region = phones_.Region(text_.substr(start, end - start)))
+    if (const auto region = phones_.Region(text_.substr(start, end - start)))
       Add(Entity::kPhone, *region, start, end, true, 0.8);
   }
 
   std::string_view text_;
   PhoneMemo& phones_;
   std::vector<Detection>& out_;
+  std::size_t added_ = 0;  // detections found, including those dropped as inside another
+  bool in_order_ = true;
+  std::size_t cover_start_ = 0;
+  std::size_t cover_end_ = 0;
   std::array<std::size_t, static_cast<std::size_t>(Kind::kCount)> covered_{};
   Date today_;
 };
@@ -568,9 +629,9 @@ constexpr std::array<std::uint8_t, 256> kByteClass = [] {
   return table;
 }();
 
-// Reports, for the class-led patterns of kPatterns (literal_led == false), the match ends the
-// Extractor acts on, without running a regex engine: one pass splits the text into words (one
-// table lookup per byte), and each word is checked against the few patterns that can end or
+// Reports, for the patterns of kPatterns that Vectorscan does not run in the fast engine, the match
+// ends the Extractor acts on, without running a regex engine: one pass splits the text into words
+// (one table lookup per byte), and each word is checked against the few patterns that can end or
 // start in it by looking at the bytes around it. Vectorscan runs these patterns at 150 MB/s
 // together (their character classes keep many automaton states alive on every byte); this pass
 // runs at GB/s. The extractors use a trigger only to locate the candidate, so a pattern only has
@@ -579,20 +640,38 @@ constexpr std::array<std::uint8_t, 256> kByteClass = [] {
 // detector_engines_test checks over generated and hand-written text.
 class WordScanner {
  public:
-  // `literal_triggers`: what Vectorscan reported for the literal-led patterns, by end offset;
+  // `literal_triggers`: what Vectorscan reported (the birth keywords), by end offset;
   // they are handed to the extractor in text order with the scanner's own, so that detections
   // come out (nearly) sorted.
+  // `punctuation_triggers`: storage for the triggers of the '@', ':' and '(' patterns, found
+  // per chunk by this scanner (cleared here).
   WordScanner(std::string_view text, Extractor& extractor,
-              const std::vector<std::pair<Kind, std::size_t>>& literal_triggers)
-      : text_(text), extractor_(extractor), literal_triggers_(literal_triggers) {}
+              const std::vector<std::pair<Kind, std::size_t>>& literal_triggers,
+              std::vector<std::pair<Kind, std::size_t>>& punctuation_triggers)
+      : text_(text),
+        extractor_(extractor),
+        literal_triggers_(literal_triggers),
+        punctuation_triggers_(punctuation_triggers),
+        next_literal_at_(literal_triggers.empty() ? std::string_view::npos
+                                                  : literal_triggers.front().second) {
+    punctuation_triggers_.clear();
+    next_due_ = next_literal_at_;
+  }
 
   void Run() {
-    // 64 bytes at a time: bit masks of the byte classes, then the words from the transitions of
-    // the word mask (count-trailing-zeros), so that no branch depends on each byte.
+    // 64 bytes at a time: bit masks of the byte classes; from them, with a few word-wide
+    // operations per chunk, the masks of the words' first bytes and of the bytes right after
+    // them, and of the prose words among them (ProseEnds), which are dropped before any per-word
+    // work. The remaining words are taken lowest bit first (count-trailing-zeros, clear-lowest-
+    // bit), so that no branch depends on each byte or on each prose word, and the letter mask
+    // sends digit-only words down an inlined path (DigitWord) without computing their classes.
     const std::size_t n = text_.size();
     std::array<char, 64> tail{};
-    bool in_word = false;
-    std::size_t word_start = 0;
+    bool open = false;              // a word runs on from the previous chunk
+    std::size_t open_start = 0;     // its first byte
+    unsigned open_mask = 0;         // the classes of its bytes in the previous chunks
+    std::uint64_t dot_before = 0;   // bit 0: the previous chunk ended with '.'
+    std::uint64_t stop_before = 0;  // bit 0: the previous chunk ended with '.', ' ' or '-'
     for (std::size_t base = 0; base < n; base += 64) {
       const char* bytes = text_.data() + base;
       if (n - base < 64) {  // zero padding: not word bytes, so the last word ends at n
@@ -600,24 +679,48 @@ class WordScanner {
         bytes = tail.data();
       }
       const ChunkClasses chunk = Classify64(bytes);
-      unsigned offset = 0;
-      while (offset < 64) {
-        const std::uint64_t rest = (in_word ? ~chunk.word : chunk.word) >> offset;
-        if (rest == 0) break;
-        offset += static_cast<unsigned>(std::countr_zero(rest));
-        if (!in_word) {
-          word_start = base + offset;
-        } else {
-          const std::size_t end = base + offset;
-          Word(word_start, end,
-               word_start >= base ? WordMask(chunk, word_start - base, end - base)
-                                  : ScalarMask(word_start, end));
+      if (chunk.punctuation != 0) QueuePunctuation(base, chunk.punctuation);
+      const std::uint64_t w = chunk.word;
+      const std::uint64_t carry = open ? 1 : 0;
+      const std::uint64_t starts = w & ~((w << 1) | carry);
+      std::uint64_t ends = ~w & ((w << 1) | carry);
+      const std::uint64_t dots = (chunk.dot << 1) | dot_before;
+      dot_before = chunk.dot >> 63;
+      const std::uint64_t stops = ((chunk.dot | chunk.separator) << 1) | stop_before;
+      stop_before = (chunk.dot | chunk.separator) >> 63;
+      if (open) {
+        if (ends == 0) {  // the whole chunk is inside the word
+          open_mask |= RangeMask(chunk, ~std::uint64_t{0});
+          continue;
         }
-        in_word = !in_word;
+        const auto e = static_cast<unsigned>(std::countr_zero(ends));
+        ends &= ends - 1;
+        Word(open_start, base + e, open_mask | RangeMask(chunk, (std::uint64_t{1} << e) - 1));
+        open = false;
+      }
+      ends &= ~(ProseEnds(chunk, starts, ends, dots) | LoneDigitEnds(chunk, starts, ends, stops));
+      for (; ends != 0; ends &= ends - 1) {
+        const auto e = static_cast<unsigned>(std::countr_zero(ends));
+        // The word's first byte: the last start below its end (there is one: the word that ran
+        // on from the previous chunk ended above; "| 1" only spares the shift below a 64).
+        const std::uint64_t below = starts & ((std::uint64_t{1} << e) - 1);
+        const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(below | 1));
+        const std::uint64_t range = (std::uint64_t{1} << e) - (std::uint64_t{1} << s);
+        if ((chunk.letter & range) == 0) {
+          DigitWord(base + s, base + e);
+        } else {
+          CandidateWord(base + s, base + e, RangeMask(chunk, range));
+        }
+      }
+      if ((w >> 63) != 0) {  // the chunk's last word runs on; it started in this chunk
+        const unsigned s = 63U - static_cast<unsigned>(std::countl_zero(starts | 1));
+        open = true;
+        open_start = base + s;
+        open_mask = RangeMask(chunk, ~std::uint64_t{0} << s);
       }
     }
-    if (in_word) Word(word_start, n, ScalarMask(word_start, n));
-    FlushLiteralTriggers(n);
+    if (open) Word(open_start, n, open_mask);
+    FlushTriggers(n);
   }
 
  private:
@@ -626,8 +729,51 @@ class WordScanner {
     std::uint64_t digit = 0;
     std::uint64_t upper = 0;
     std::uint64_t lower = 0;
-    std::uint64_t non_hex = 0;  // letters G-Z, g-z
+    std::uint64_t non_hex = 0;      // letters G-Z, g-z
+    std::uint64_t punctuation = 0;  // '@', ':' and '('
+    std::uint64_t dot = 0;          // '.'
+    std::uint64_t letter = 0;       // upper | lower
+    std::uint64_t separator = 0;    // ' ' and '-'
   };
+
+  // The ends of the in-chunk words that DigitWord would leave without effect: digit-only, fewer
+  // than 9 digits, neither '.', ' ' nor '-' right before (`stops`: bit k set when byte k - 1 is
+  // one) nor ' ' or '-' right after. Such a word cannot join a digit run (a run needs a single
+  // ' ' or '-' between its words), so it neither triggers one (9 digits) nor changes the run a
+  // later word joins; the hex-word checks need a '-' after it or 32 digits; and DotNumber needs
+  // a '.' before it. Found with the carry of ProseEnds.
+  static std::uint64_t LoneDigitEnds(const ChunkClasses& c, std::uint64_t starts,
+                                     std::uint64_t ends, std::uint64_t stops) {
+    const std::uint64_t w = c.word;
+    std::uint64_t run9 = w & (w >> 1);  // bit k: bytes k .. k + 8 are word bytes
+    run9 &= run9 >> 2;
+    run9 &= run9 >> 4;
+    run9 &= w >> 8;
+    const std::uint64_t markers = c.letter | (starts & stops) | run9;
+    return ((w & ~markers) + starts) & ends & ~c.separator;
+  }
+
+  // The ends (bits of `ends`) of the words that start and end in the chunk and are prose in the
+  // sense of Word: no digit, a letter outside A-F, not 1 or 16 bytes long, no '.' right before
+  // (`dots`: bit k set when byte k - 1 is a '.'). "The word holds a byte of M" for all words at
+  // once: adding the start bits to the word bytes outside M carries through every word that
+  // holds none, and sets the bit right after it, which is its end bit; a byte of M stops the
+  // carry inside the word. (A word that began in an earlier chunk has no start bit here, so it
+  // never counts as prose and Word decides.)
+  static std::uint64_t ProseEnds(const ChunkClasses& c, std::uint64_t starts, std::uint64_t ends,
+                                 std::uint64_t dots) {
+    const std::uint64_t w = c.word;
+    const std::uint64_t markers = c.digit | (starts & dots);
+    const std::uint64_t without_markers = ((w & ~markers) + starts) & ends;
+    const std::uint64_t without_non_hex = ((w & ~c.non_hex) + starts) & ends;
+    const std::uint64_t one_byte = (starts & ~(w >> 1)) << 1;
+    std::uint64_t run16 = w & (w >> 1);  // bit k: bytes k .. k + 15 are word bytes
+    run16 &= run16 >> 2;
+    run16 &= run16 >> 4;
+    run16 &= run16 >> 8;
+    const std::uint64_t sixteen_bytes = (starts & run16 & ~(w >> 16)) << 16;
+    return without_markers & ~without_non_hex & ~one_byte & ~sixteen_bytes;
+  }
 
   static ChunkClasses Classify64(const char* bytes) {
     ChunkClasses c;
@@ -647,6 +793,12 @@ class WordScanner {
       c.upper |= bits(in_range(v, 'A', 25));
       c.lower |= bits(in_range(v, 'a', 25));
       c.non_hex |= bits(in_range(folded, 'g', 19));
+      c.dot |= bits(_mm_cmpeq_epi8(v, _mm_set1_epi8('.')));
+      c.separator |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('-'))));
+      c.punctuation |= bits(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
+                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8(':'))),
+                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('('))));
     }
 #else
     for (unsigned k = 0; k < 64; ++k) {
@@ -656,47 +808,123 @@ class WordScanner {
       if ((cls & kClassUpper) != 0) c.upper |= bit;
       if ((cls & kClassLower) != 0) c.lower |= bit;
       if ((cls & kClassNonHex) != 0) c.non_hex |= bit;
+      if (bytes[k] == '@' || bytes[k] == ':' || bytes[k] == '(') c.punctuation |= bit;
+      if (bytes[k] == '.') c.dot |= bit;
+      if (bytes[k] == ' ' || bytes[k] == '-') c.separator |= bit;
     }
 #endif
-    c.word = c.digit | c.upper | c.lower;
+    c.letter = c.upper | c.lower;
+    c.word = c.digit | c.letter;
     return c;
   }
 
-  // The kClass* bits of the bytes [from, to) of a chunk.
-  static unsigned WordMask(const ChunkClasses& c, std::size_t from, std::size_t to) {
-    const std::size_t length = to - from;
-    const std::uint64_t range =
-        (length >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << length) - 1) << from;
+  // The kClass* bits of the bytes of a chunk selected by `range`.
+  static unsigned RangeMask(const ChunkClasses& c, std::uint64_t range) {
     return ((c.digit & range) != 0 ? kClassDigit : 0U) |
            ((c.upper & range) != 0 ? kClassUpper : 0U) |
            ((c.lower & range) != 0 ? kClassLower : 0U) |
            ((c.non_hex & range) != 0 ? kClassNonHex : 0U);
   }
 
-  // The same for a word that crosses a chunk boundary.
-  [[nodiscard]] unsigned ScalarMask(std::size_t from, std::size_t to) const {
-    unsigned mask = 0;
-    for (std::size_t i = from; i < to; ++i) mask |= Class(i);
-    return mask;
-  }
-
+  // A word that crosses a chunk boundary (or ends the text), with its class bits. Prose words
+  // (a letter outside A-F, no digit, not 1 or 16 bytes, no '.' before) can start or end none of
+  // the patterns (see OnWord): skipped before any other work. Words inside a chunk are sorted
+  // by ProseEnds and the chunk loop instead.
   void Word(std::size_t start, std::size_t end, unsigned mask) {
-    // Prose words (a letter outside A-F, no digit, not 1 or 16 bytes, no '.' before) can start
-    // or end none of the patterns (see OnWord): skip them before any other work.
     const std::size_t length = end - start;
     if ((mask & (kClassDigit | kClassNonHex)) == kClassNonHex && length != 1 && length != 16 &&
         (start == 0 || text_[start - 1] != '.')) {
       return;
     }
-    FlushLiteralTriggers(start);
+    if (mask == kClassDigit) {
+      DigitWord(start, end);
+    } else {
+      CandidateWord(start, end, mask);
+    }
+  }
+
+  // Digit-only words (half of all words in exports): unless after a '.', of OnWord's checks only
+  // the digit run and the hex-word ones can apply, and the latter need a '-' after a 2- or
+  // 4-digit word, or 32 digits. Inlined into the chunk loop.
+  [[gnu::always_inline]] void DigitWord(std::size_t start, std::size_t end) {
+    if (start > 0 && text_[start - 1] == '.') return CandidateWord(start, end, kClassDigit);
+    const std::size_t length = end - start;
+    FlushTriggers(start);
+    DigitRun(start, end);
+    if (((length == 2 || length == 4) && At(end, '-')) || length >= 32) HexWord(start, end);
+  }
+
+  [[gnu::noinline]] void CandidateWord(std::size_t start, std::size_t end, unsigned mask) {
+    FlushTriggers(start);
     OnWord(start, end, mask);
   }
 
-  void FlushLiteralTriggers(std::size_t upto) {
-    while (next_literal_ < literal_triggers_.size() &&
-           literal_triggers_[next_literal_].second <= upto) {
-      const auto& [kind, to] = literal_triggers_[next_literal_++];
-      extractor_.OnTrigger(kind, to);
+  // The triggers of the '@', ':' and '(' patterns at the bytes of `mask` in the chunk at `base`,
+  // checked backwards or forwards from the byte as the regexes of kPatterns read:
+  //   @[A-Za-z0-9]                                     ends 2 bytes after the '@';
+  //   \(\d{2,5}\)                                       ends after the ')';
+  //   [0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:  ends after this ':' when the two ':' before
+  //     it are each at most 4 hex digits away (hex digits are no ':', so they are the nearest
+  //     two; the optional leading hex digit never decides whether there is a match).
+  // Their end offsets grow with the byte's offset (a ')' is none of the three bytes), so the
+  // queue stays sorted.
+  void QueuePunctuation(std::size_t base, std::uint64_t mask) {
+    const std::size_t was_empty = next_punctuation_ == punctuation_triggers_.size();
+    for (; mask != 0; mask &= mask - 1) {
+      const std::size_t p = base + static_cast<unsigned>(std::countr_zero(mask));
+      const char c = text_[p];
+      if (c == '@') {
+        if (Is(p + 1, kClassDigit | kClassUpper | kClassLower)) {
+          punctuation_triggers_.emplace_back(Kind::kEmail, p + 2);
+        }
+      } else if (c == '(') {
+        std::size_t digits = 0;
+        while (digits < 6 && Digit(p + 1 + digits)) ++digits;
+        if (digits >= 2 && digits <= 5 && At(p + 1 + digits, ')')) {
+          punctuation_triggers_.emplace_back(Kind::kParenPhone, p + digits + 2);
+        }
+      } else {
+        std::size_t colon = p;
+        bool ok = true;
+        for (int gap = 0; gap < 2 && ok; ++gap) {
+          std::size_t j = colon;
+          while (j > 0 && colon - j <= 4 && Hex(j - 1)) --j;
+          ok = colon - j <= 4 && j > 0 && text_[j - 1] == ':';
+          colon = j - 1;
+        }
+        if (ok) punctuation_triggers_.emplace_back(Kind::kIpv6, p + 1);
+      }
+    }
+    if (was_empty && next_punctuation_ < punctuation_triggers_.size()) {
+      next_due_ = std::min(next_literal_at_, punctuation_triggers_[next_punctuation_].second);
+    }
+  }
+
+  // Hands the Vectorscan and punctuation triggers that end at or before `upto` to the extractor,
+  // in end order; one inlined comparison per word when none is due (the usual case).
+  void FlushTriggers(std::size_t upto) {
+    if (next_due_ <= upto) FlushDueTriggers(upto);
+  }
+  [[gnu::noinline]] void FlushDueTriggers(std::size_t upto) {
+    while (next_due_ <= upto) {
+      const std::size_t punctuation_at = next_punctuation_ < punctuation_triggers_.size()
+                                             ? punctuation_triggers_[next_punctuation_].second
+                                             : std::string_view::npos;
+      if (next_literal_at_ <= punctuation_at) {
+        const auto& [kind, to] = literal_triggers_[next_literal_];
+        extractor_.OnTrigger(kind, to);
+        ++next_literal_;
+        next_literal_at_ = next_literal_ < literal_triggers_.size()
+                               ? literal_triggers_[next_literal_].second
+                               : std::string_view::npos;
+      } else {
+        const auto& [kind, to] = punctuation_triggers_[next_punctuation_];
+        extractor_.OnTrigger(kind, to);
+        ++next_punctuation_;
+      }
+      next_due_ = std::min(next_literal_at_, next_punctuation_ < punctuation_triggers_.size()
+                                                 ? punctuation_triggers_[next_punctuation_].second
+                                                 : std::string_view::npos);
     }
   }
   [[nodiscard]] unsigned Class(std::size_t i) const {
@@ -917,7 +1145,11 @@ class WordScanner {
   std::string_view text_;
   Extractor& extractor_;
   const std::vector<std::pair<Kind, std::size_t>>& literal_triggers_;
+  std::vector<std::pair<Kind, std::size_t>>& punctuation_triggers_;
+  std::size_t next_literal_at_;  // the end offset of literal_triggers_[next_literal_], or npos
+  std::size_t next_due_ = 0;     // the smallest end offset of the next trigger of either kind
   std::size_t next_literal_ = 0;
+  std::size_t next_punctuation_ = 0;
   std::size_t run_digits_ = 0;
   std::size_t run_end_ = std::string_view::npos;
 };
@@ -953,6 +1185,7 @@ struct ValueDetector::Impl {
   PhoneMemo phones;
   Date today = Today();
   std::vector<std::pair<Kind, std::size_t>> literal_triggers;
+  std::vector<std::pair<Kind, std::size_t>> punctuation_triggers;
 };
 
 ValueDetector::ValueDetector(Engine engine) : impl_(std::make_unique<Impl>()) {
@@ -994,7 +1227,10 @@ void ValueDetector::Detect(std::string_view text, std::vector<Detection>& out) {
   if (status != HS_SUCCESS && status != HS_SCAN_TERMINATED) {
     throw InternalError("Vectorscan scan failed with code " + std::to_string(status));
   }
-  if (fast) WordScanner(text, extractor, impl_->literal_triggers).Run();
+  if (fast) {
+    WordScanner(text, extractor, impl_->literal_triggers, impl_->punctuation_triggers).Run();
+  }
+  if (extractor.InFinalOrder()) return;  // the usual case: see Extractor::Add
   // Ties (one span, two readings) are ordered by entity and subtype so that the result does not
   // depend on the order in which the engines reported the triggers.
   const auto before = [](const Detection& a, const Detection& b) {

@@ -98,8 +98,10 @@ std::string DigitsOf(std::string_view text) {
   return digits;
 }
 
-bool LuhnValid(std::string_view digits) {
-  if (digits.size() < 2 || !AllDigits(digits)) return false;
+namespace {
+
+// Luhn over a string already known to be digits only.
+bool LuhnOfDigits(std::string_view digits) {
   int sum = 0;
   bool twice = false;
   for (std::size_t i = digits.size(); i-- > 0;) {
@@ -114,11 +116,26 @@ bool LuhnValid(std::string_view digits) {
   return sum % 10 == 0;
 }
 
-std::optional<std::string> CardBrand(std::string_view text) {
+}  // namespace
+
+bool LuhnValid(std::string_view digits) {
+  return digits.size() >= 2 && AllDigits(digits) && LuhnOfDigits(digits);
+}
+
+std::string_view CardBrandName(std::string_view text) {
+  // Separators ' ' and '-' dropped, anything but a digit rejected, in one pass (the value scan
+  // calls this on every long digit run).
   std::array<char, 40> buffer;
-  const std::string_view digits = CompactInto(text, " -", buffer);
-  if (digits.empty()) return std::nullopt;
-  if (!AllDigits(digits) || AllSame(digits) || !LuhnValid(digits)) return std::nullopt;
+  std::size_t size = 0;
+  bool same = true;
+  for (const char c : text) {
+    if (c == ' ' || c == '-') continue;
+    if (!IsDigit(c) || size == buffer.size()) return {};
+    same = same && (size == 0 || c == buffer[0]);
+    buffer[size++] = c;
+  }
+  const std::string_view digits(buffer.data(), size);
+  if (size < 2 || same || !LuhnOfDigits(digits)) return {};
   const std::size_t n = digits.size();
   auto length_in = [&](std::size_t lo, std::size_t hi) { return n >= lo && n <= hi; };
   if (digits[0] == '4' && (n == 13 || n == 16 || n == 19)) return "visa";
@@ -141,7 +158,13 @@ std::optional<std::string> CardBrand(std::string_view text) {
       (std::find(kMaestro.begin(), kMaestro.end(), ToInt(digits.substr(0, 4))) != kMaestro.end() ||
        InRange(digits, 4, 6761, 6763)))
     return "maestro";
-  return std::nullopt;
+  return {};
+}
+
+std::optional<std::string> CardBrand(std::string_view text) {
+  const std::string_view brand = CardBrandName(text);
+  if (brand.empty()) return std::nullopt;
+  return std::string(brand);
 }
 
 bool ImeiValid(std::string_view text) {
@@ -169,11 +192,55 @@ bool IbanValid(std::string_view text) {
       {"SM", 27}, {"SO", 23}, {"ST", 25}, {"SV", 28}, {"TL", 23}, {"TN", 24}, {"TR", 26},
       {"UA", 29}, {"VA", 22}, {"VG", 24}, {"XK", 20}, {"YE", 30},
   }};
-  std::array<char, 34> buffer;
-  const std::string_view iban = CompactInto(text, " ", buffer);
-  if (iban.size() < 15 || iban.size() > 34) return false;
-  if (!IsAlpha(iban[0]) || !IsAlpha(iban[1]) || !IsDigit(iban[2]) || !IsDigit(iban[3]))
-    return false;
+  // One pass: spaces dropped, each other byte mapped to its MOD 97 value (digits 0-9, letters
+  // of either case 10-35), anything else rejected. Table-driven: this runs on every IBAN-shaped
+  // word of a value scan.
+  static constexpr std::uint8_t kInvalid = 0xFF;
+  static constexpr std::array<std::uint8_t, 256> kValue = [] {
+    std::array<std::uint8_t, 256> table{};
+    table.fill(kInvalid);
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = static_cast<std::uint8_t>(c - '0');
+    for (std::size_t c = 'A'; c <= 'Z'; ++c) {
+      table[c] = static_cast<std::uint8_t>(c - 'A' + 10);
+      table[c - 'A' + 'a'] = static_cast<std::uint8_t>(c - 'A' + 10);
+    }
+    return table;
+  }();
+  // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35 (two decimal
+  // digits), computed in the same pass in text order: the four moved characters (two letters,
+  // two digits) spell six decimal digits, so the rearranged number is BBAN * 10^6 + head, and
+  // 10^6 mod 97 == 27. The BBAN's value is the sum of v_i * 10^(D - q_i), with q_i the decimal
+  // digits up to and including value i and D their total: since 10 * 68 == 1 (mod 97), it is
+  // 10^D * sum(v_i * 68^q_i) (mod 97), a sum of independent products (no chain of multiply-adds
+  // waiting for each other). 34 values below 100 times table entries below 97 fit in 32 bits.
+  static constexpr auto kPowers = [] {
+    std::array<std::array<std::uint32_t, 72>, 2> table{};  // [0]: 10^k, [1]: 68^k, mod 97
+    table[0][0] = table[1][0] = 1;
+    for (std::size_t k = 1; k < 72; ++k) {
+      table[0][k] = table[0][k - 1] * 10 % 97;
+      table[1][k] = table[1][k - 1] * 68 % 97;
+    }
+    return table;
+  }();
+  std::array<std::uint8_t, 4> head{};
+  std::size_t size = 0;
+  std::uint32_t sum = 0;
+  std::size_t decimals = 0;
+  for (const char c : text) {
+    if (c == ' ') continue;
+    const std::uint8_t value = kValue[static_cast<unsigned char>(c)];
+    if (value == kInvalid || size == 34) return false;
+    if (size < 4) {
+      head[size++] = value;
+      continue;
+    }
+    ++size;
+    decimals += value < 10 ? 1 : 2;
+    sum += value * kPowers[1][decimals];
+  }
+  if (size < 15) return false;
+  // Two letters (country), two digits (check).
+  if (head[0] < 10 || head[1] < 10 || head[2] >= 10 || head[3] >= 10) return false;
   // Country code -> length, indexed by the two letters (built once from kLengths).
   constexpr std::size_t kLetters = 26;
   static const std::array<std::uint8_t, kLetters* kLetters> kLengthByCountry = [] {
@@ -185,29 +252,13 @@ bool IbanValid(std::string_view text) {
     return table;
   }();
   const std::size_t country =
-      static_cast<std::size_t>(iban[0] - 'A') * 26 + static_cast<std::size_t>(iban[1] - 'A');
-  if (kLengthByCountry[country] != iban.size()) return false;
-  // ISO 7064 MOD 97-10 over BBAN + country + check digits, letters as 10..35.
-  // The running value stays below 97 * 10^14 < 2^64 between reductions, which happen once 14
-  // decimal digits have been appended (not after every digit).
-  std::uint64_t remainder = 0;
-  int pending = 0;
-  for (const std::string_view part : {iban.substr(4), iban.substr(0, 4)}) {
-    for (const char c : part) {
-      if (IsDigit(c)) {
-        remainder = remainder * 10 + static_cast<std::uint64_t>(DigitValue(c));
-        pending += 1;
-      } else {
-        remainder = remainder * 100 + static_cast<std::uint64_t>(c - 'A' + 10);
-        pending += 2;
-      }
-      if (pending >= 13) {
-        remainder %= 97;
-        pending = 0;
-      }
-    }
-  }
-  return remainder % 97 == 1;
+      static_cast<std::size_t>(head[0] - 10) * kLetters + static_cast<std::size_t>(head[1] - 10);
+  if (kLengthByCountry[country] != size) return false;
+  const std::uint64_t head_value = static_cast<std::uint64_t>(head[0]) * 10000 +
+                                   static_cast<std::uint64_t>(head[1]) * 100 +
+                                   static_cast<std::uint64_t>(head[2]) * 10 + head[3];
+  const std::uint64_t bban = std::uint64_t{kPowers[0][decimals]} * (sum % 97) % 97;
+  return (bban * 27 + head_value) % 97 == 1;
 }
 
 bool UsSsnValid(std::string_view text) {
@@ -441,14 +492,21 @@ bool EmailValid(std::string_view text) {
     if (c == '.' && local[i - 1] == '.') return false;  // i > 0: local does not start with '.'
   }
   if (domain.empty() || domain.size() > 253) return false;
+  static constexpr std::array<bool, 256> kDomainChar = [] {
+    std::array<bool, 256> table{};
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = true;
+    for (std::size_t c = 'A'; c <= 'Z'; ++c) table[c] = true;
+    for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = true;
+    table['-'] = true;
+    return table;
+  }();
   // Labels of letters, digits and '-' (not at either end), 1-63 bytes, separated by '.'.
   std::size_t labels = 0;
   std::size_t start = 0;
   std::string_view last;
   for (std::size_t i = 0; i <= domain.size(); ++i) {
     if (i < domain.size() && domain[i] != '.') {
-      const char c = domain[i];
-      if (!IsDigit(c) && !IsAlpha(c) && c != '-') return false;
+      if (!kDomainChar[static_cast<unsigned char>(domain[i])]) return false;
       continue;
     }
     const std::string_view label = domain.substr(start, i - start);
@@ -570,19 +628,28 @@ bool MacAddressValid(std::string_view text) {
 
 std::optional<int> UuidVersion(std::string_view text) {
   if (text.size() != 36) return std::nullopt;
-  const auto hex = [](char c) {
-    const char lower =
-        static_cast<char>(c | 0x20);  // 'A'-'F' -> 'a'-'f'; no other byte lands there
-    return IsDigit(c) || (lower >= 'a' && lower <= 'f');
-  };
-  for (std::size_t i = 0; i < 36; ++i) {
-    const char c = text[i];
-    if (i == 8 || i == 13 || i == 18 || i == 23) {
-      if (c != '-') return std::nullopt;
-    } else if (!hex(c)) {
-      return std::nullopt;
+  if (text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return std::nullopt;
+  // The 32 hex digits of the five groups, checked with one table look-up each and no branch per
+  // byte (this runs on every UUID-shaped word of a scan).
+  static constexpr std::array<std::uint8_t, 256> kHex = [] {
+    std::array<std::uint8_t, 256> table{};
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = 1;
+    for (std::size_t c = 'a'; c <= 'f'; ++c) table[c] = 1;
+    for (std::size_t c = 'A'; c <= 'F'; ++c) table[c] = 1;
+    return table;
+  }();
+  unsigned hex = 1;
+  const auto group = [&](std::size_t from, std::size_t count) {
+    for (std::size_t i = from; i < from + count; ++i) {
+      hex &= kHex[static_cast<unsigned char>(text[i])];
     }
-  }
+  };
+  group(0, 8);
+  group(9, 4);
+  group(14, 4);
+  group(19, 4);
+  group(24, 12);
+  if (hex == 0) return std::nullopt;
   const int version = IsDigit(text[14]) ? DigitValue(text[14]) : 0;
   if (version < 1 || version > 8) return std::nullopt;
   const char variant = Upper(text[19]);

@@ -65,6 +65,10 @@ TEST_F(EnginesAgree, HandWrittenCases) {
       "call (030) 1234567 or (202) 555-0143 or 0049 30 901820 or 030 901820 or 202-555-0143",
       "card 4111-1111-1111-1111 5555 5555 5555 4444 378282246310005 4111 1111 1111 1111 2025",
       "1234 5678 9_ 1234 56789 0_ 12345678 9ab 123456789 1ab ab12 3456789012",
+      // The '@', ':' and '(' patterns, found by the word scanner in the fast engine.
+      "a:b:c:d abcde:1:2: 1:abcde:2: 1:2:abcde: :: ::: :::: g:1:2: 1:g:2:3: 12345:1:2:3 fe80::1:",
+      "(1) (12) (12345) (123456) ((12)) (12 (030)1234567 (030)x ( 030) (0301234567",
+      "@ @a x@ @_ a@@b.cd a@b@c.de @@example.org a@1.de a@-b.de a@b.c a@b.cd@e.fg",
   };
   for (const char* text : kCases) Check(text);
 }
@@ -132,6 +136,56 @@ TEST_F(EnginesAgree, RandomTokensFromEntityShapes) {
           break;
       }
       text += glue[rng() % glue.size()] + piece;
+    }
+    Check(text);
+  }
+}
+
+// The word scanner works on 64-byte chunks and carries a word's state across chunk ends: long
+// texts put every kind of word (short, 64 bytes and longer, entity-shaped) across many chunk
+// boundaries at every offset.
+TEST_F(EnginesAgree, LongTextsAcrossChunkBoundaries) {
+  const std::vector<std::string> pieces = {
+      "4111 1111 1111 1111",
+      "DE89 3704 0044 0532 0130 00",
+      "DE89370400440532013000",
+      "536-22-1234",
+      "AB 12 34 56 C",
+      "RSSMRA85T10A562S",
+      "12345678Z",
+      "X1234567L",
+      "490154203237518",
+      "192.168.10.7",
+      "2001:db8::8a2e:370:7334",
+      "00-1a-2b-3c-4d-5e",
+      "001a.2b3c.4d5e",
+      "6fa459ea-ee8a-4ca4-894e-db77e160355e",
+      "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592",
+      "born 1985-03-14",
+      "52.520008, 13.404954",
+      "SW1A 1AA",
+      "(030) 1234567",
+      "+49 30 901820",
+      "anna.schmidt@example.org",
+      "customer asked for a call back tomorrow",
+      "abcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdefabcdef",
+      "Donaudampfschifffahrtsgesellschaftskapitaenswitwenrentenversicherungsanstalt",
+      "1234567890123456789012345678901234567890123456789012345678901234567890"};
+  const std::string alphabet = "0123456789abcdefABCDEFLMXYZSWx      ..--::,,@_()+/";
+  const std::vector<std::string> glue = {" ", ",", "-", ".", "", "_", "x", "1", "\n", "\t"};
+  std::mt19937_64 rng(64);
+  for (int i = 0; i < 40; ++i) {
+    std::string text;
+    const std::size_t size = 1024 + rng() % 16384;
+    while (text.size() < size) {
+      if (rng() % 3 == 0) {
+        for (std::size_t k = rng() % 80; k > 0; --k)
+          text.push_back(alphabet[rng() % alphabet.size()]);
+      } else {
+        std::string piece = pieces[rng() % pieces.size()];
+        if (rng() % 4 == 0) piece[rng() % piece.size()] = "0123456789AZaz -.:"[rng() % 18];
+        text += glue[rng() % glue.size()] + piece;
+      }
     }
     Check(text);
   }

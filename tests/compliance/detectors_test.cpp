@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <rampart/compliance/detectors.h>
+#include <rampart/compliance/validators.h>
 
 namespace rampart::compliance {
 namespace {
@@ -34,6 +35,24 @@ TEST(ValueDetectorTest, FindsValidatedEntitiesInProse) {
                                        {"credit_card", "visa", "4111 1111 1111 1111"},
                                        {"iban", "DE", "DE89 3704 0044 0532 0130 00"},
                                        {"phone", "DE", "+49 30 901820"}}));
+}
+
+// The phone memo keeps region codes inline (up to 3 characters): a number of a non-geographic
+// entity (region "001") and ordinary ones, each looked up twice (miss, then hit), must report
+// what PhoneRegion reports.
+TEST(ValueDetectorTest, PhoneRegionsThroughTheMemo) {
+  ValueDetector detector;
+  for (const std::string number : {"+800 1234 5678", "+49 30 901820", "+44 20 7946 0958"}) {
+    const auto expected = PhoneRegion(number);
+    ASSERT_TRUE(expected) << number;
+    for (int pass = 0; pass < 2; ++pass) {
+      const auto found = detector.Detect("call " + number + " now");
+      ASSERT_EQ(found.size(), 1U) << number;
+      EXPECT_EQ(found[0].entity, Entity::kPhone);
+      EXPECT_EQ(found[0].subtype, *expected) << number;
+    }
+  }
+  EXPECT_EQ(*PhoneRegion("+800 1234 5678"), "001");
 }
 
 TEST(ValueDetectorTest, FailingCheckDigitsAreNotEntities) {

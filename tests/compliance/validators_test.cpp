@@ -1,6 +1,7 @@
 // Every validator with published or independently computed valid values and with the same
 // values after one check character was changed.
 #include <algorithm>
+#include <cctype>
 #include <random>
 #include <string>
 #include <string_view>
@@ -48,6 +49,116 @@ TEST(ValidatorsTest, Iban) {
   EXPECT_FALSE(IbanValid("DE89370400440532013001"));  // mod 97 fails
   EXPECT_FALSE(IbanValid("DE8937040044053201300"));   // wrong length for DE
   EXPECT_FALSE(IbanValid("XX89370400440532013000"));  // no such country
+}
+
+// IbanValid reads the characters through a table and reduces MOD 97 every 13 digits: checked
+// against the textbook computation (move the first four characters to the end, spell letters
+// as two digits, take the remainder digit by digit) on random strings over the IBAN alphabet,
+// spaces, lower case and stray bytes, with valid check digits put in half of them.
+TEST(ValidatorsTest, IbanAgainstTextbookMod97) {
+  const auto textbook = [](std::string_view text) {
+    std::string compact;
+    for (const char c : text) {
+      if (c == ' ') continue;
+      if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+      compact.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+    if (compact.size() < 15 || compact.size() > 34) return false;
+    if (!std::isalpha(static_cast<unsigned char>(compact[0])) ||
+        !std::isalpha(static_cast<unsigned char>(compact[1])) ||
+        !std::isdigit(static_cast<unsigned char>(compact[2])) ||
+        !std::isdigit(static_cast<unsigned char>(compact[3])))
+      return false;
+    static const std::vector<std::pair<std::string, std::size_t>> kLengths = {
+        {"DE", 22}, {"GB", 22}, {"FR", 27}, {"NL", 18}, {"NO", 15}, {"LC", 32}, {"RU", 33}};
+    const auto country = std::find_if(kLengths.begin(), kLengths.end(), [&](const auto& entry) {
+      return entry.first == compact.substr(0, 2);
+    });
+    if (country == kLengths.end() || country->second != compact.size()) return false;
+    const std::string moved = compact.substr(4) + compact.substr(0, 4);
+    int remainder = 0;
+    for (const char c : moved) {
+      const std::string spelled = std::isdigit(static_cast<unsigned char>(c))
+                                      ? std::string(1, c)
+                                      : std::to_string(c - 'A' + 10);
+      for (const char d : spelled) remainder = (remainder * 10 + (d - '0')) % 97;
+    }
+    return remainder == 1;
+  };
+  const std::vector<std::pair<std::string, std::size_t>> countries = {
+      {"DE", 22}, {"GB", 22}, {"FR", 27}, {"NL", 18}, {"NO", 15}, {"LC", 32}, {"RU", 33}};
+  const std::string alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  std::mt19937_64 rng(97);
+  int valid = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const auto& [code, length] = countries[rng() % countries.size()];
+    std::string body;
+    for (std::size_t k = 4; k < length; ++k) {
+      body.push_back(rng() % 3 == 0 ? alphabet[rng() % alphabet.size()] : "0123456789"[rng() % 10]);
+    }
+    std::string iban = code;
+    iban += "00";
+    iban += body;
+    if (rng() % 2 == 0) {  // set the check digits: 98 - (BBAN + country + "00") mod 97
+      int remainder = 0;
+      std::string moved = body;
+      moved += code;
+      moved += "00";
+      for (const char c : moved) {
+        const std::string spelled = c <= '9' ? std::string(1, c) : std::to_string(c - 'A' + 10);
+        for (const char d : spelled) remainder = (remainder * 10 + (d - '0')) % 97;
+      }
+      const int check = 98 - remainder;
+      iban[2] = static_cast<char>('0' + check / 10);
+      iban[3] = static_cast<char>('0' + check % 10);
+    }
+    switch (rng() % 6) {
+      case 0:
+        iban[rng() % iban.size()] = "aZz _-.9"[rng() % 8];
+        break;
+      case 1:
+        iban.insert(rng() % iban.size(), 1, ' ');
+        break;
+      case 2:
+        std::transform(iban.begin(), iban.end(), iban.begin(),
+                       [](char c) { return static_cast<char>(std::tolower(c)); });
+        break;
+      case 3:
+        iban.push_back("05A"[rng() % 3]);
+        break;
+      default:
+        break;
+    }
+    ASSERT_EQ(IbanValid(iban), textbook(iban)) << iban;
+    valid += IbanValid(iban) ? 1 : 0;
+  }
+  EXPECT_GT(valid, 3000);  // the comparison covered valid numbers too
+}
+
+TEST(ValidatorsTest, CardBrandNameMatchesCardBrand) {
+  for (const char* number :
+       {"4111 1111 1111 1111", "5555555555554444", "378282246310005", "6011111111111117",
+        "3530111333300000", "30569309025904", "4111111111111112", "0000000000000000",
+        "41111111111111113", "", "4111-1111-1111-1111", "4111 1111 1111 111a",
+        "4111_1111_1111_1111", "5555 5555 5555 5555", "4",
+        "4111 1111 1111 1111 1111 1111 1111 1111 1111 1"}) {
+    const auto brand = CardBrand(number);
+    EXPECT_EQ(std::string(CardBrandName(number)), brand.value_or("")) << number;
+    // Independently: Luhn over the digits once separators are dropped, not one repeated digit.
+    std::string digits;
+    bool other = false;
+    for (const char c : std::string_view(number)) {
+      if (c == ' ' || c == '-') continue;
+      if (c < '0' || c > '9') other = true;
+      digits.push_back(c);
+    }
+    const bool plausible = !other && digits.size() >= 2 && digits.size() <= 40 &&
+                           digits.find_first_not_of(digits[0]) != std::string::npos &&
+                           LuhnValid(digits);
+    if (!plausible) {
+      EXPECT_FALSE(brand) << number;
+    }
+  }
 }
 
 TEST(ValidatorsTest, UsSsn) {

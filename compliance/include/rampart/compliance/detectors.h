@@ -32,8 +32,8 @@ struct Detection {
 
 class ValueDetector {
  public:
-  // How the trigger patterns are found. kFast (the default): Vectorscan runs the literal-led
-  // patterns and a byte-class word scanner the class-led ones (character-class patterns keep
+  // How the trigger patterns are found. kFast (the default): Vectorscan runs the birth keywords
+  // (a literal set) and a byte-class word scanner all the others (character-class patterns keep
   // Vectorscan's automata busy on every byte: 150 MB/s for the set against GB/s for the
   // scanner). kReference: Vectorscan runs all of them. Both feed the same extractors and
   // validators and report the same detections; kReference is there to check that.

@@ -27,6 +27,9 @@ namespace rampart::compliance {
 // "mir") when the number has a known issuer range and length and passes Luhn; separators ' '
 // and '-' allowed. Numbers of one repeated digit are rejected.
 [[nodiscard]] std::optional<std::string> CardBrand(std::string_view text);
+// The same without building a string (the value scan calls it on every long digit run): the
+// brand name, or "" when the number is not a valid card number.
+[[nodiscard]] std::string_view CardBrandName(std::string_view text);
 // IMEI: 15 digits, Luhn, and a reporting-body prefix in use.
 [[nodiscard]] bool ImeiValid(std::string_view text);
 // IBAN: registered country, the country's length, alphanumeric BBAN, ISO 7064 MOD 97-10 == 1.
