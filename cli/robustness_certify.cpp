@@ -261,7 +261,7 @@ Table PerSampleTable(const robustness::CertificationResult& result,
   table.headers = {"index", "label", "prediction", "radius", "correct"};
   table.align = {Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kLeft};
   if (predict) {
-    table.headers.push_back("PREDICT");
+    table.headers.emplace_back("PREDICT");
     table.align.push_back(Align::kRight);
   }
   for (std::size_t i = 0; i < result.certificates.size(); ++i) {
