@@ -442,8 +442,9 @@ std::string RenderMarkdown(const AuditOptions& options, const robustness::AuditR
 }
 
 // An inline SVG line chart of robust accuracy against epsilon, one line per attack plus the
-// worst case.
-std::string RobustnessCurveSvg(const robustness::AuditResult& audit) {
+// worst case, and with --certify-sigma the certified accuracy of the smoothed model (dashed).
+std::string RobustnessCurveSvg(const robustness::AuditResult& audit,
+                               const std::optional<AuditCertification>& certification) {
   constexpr double kWidth = 520;
   constexpr double kHeight = 300;
   constexpr double kLeft = 50;
@@ -503,13 +504,30 @@ std::string RobustnessCurveSvg(const robustness::AuditResult& audit) {
                        EscapeHtml(name));
     ++index;
   }
+  if (certification) {
+    // Another model (the smoothed one) and a lower bound: its own colour, dashed.
+    constexpr const char* kCertifiedColor = "#ff7f0e";
+    std::string path;
+    for (const auto& [eps, acc] : AuditCertifiedSeries(*certification)) {
+      path += fmt::format("{:.1f},{:.1f} ", px(eps), py(acc));
+      svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="6" height="6" fill="{}"/>)",
+                         px(eps) - 3, py(acc) - 3, kCertifiedColor);
+    }
+    svg += fmt::format(R"(<polyline class="certified" fill="none" stroke="{}" stroke-width="2" )"
+                       R"(stroke-dasharray="6,4" points="{}"/>)",
+                       kCertifiedColor, path);
+    svg += fmt::format(R"(<text x="{}" y="{}" font-size="12" fill="{}">certified σ {}</text>)",
+                       kLeft + plot_w + 10, kTop + 15 + 18 * static_cast<double>(index),
+                       kCertifiedColor, certification->options.sigma);
+  }
   svg += "</svg>";
   return svg;
 }
 
 std::string RenderHtml(const AuditOptions& options, const robustness::AuditResult& audit,
                        const Gate& gate, const std::optional<BaselineCheck>& baseline,
-                       const ReportInputs& inputs) {
+                       const ReportInputs& inputs,
+                       const std::optional<AuditCertification>& certification) {
   HtmlDocument page("Robustness audit");
   page.Heading(1, "Robustness audit");
   std::vector<std::pair<std::string, std::string>> summary = ReportInputRows(inputs);
@@ -524,7 +542,7 @@ std::string RenderHtml(const AuditOptions& options, const robustness::AuditResul
     page.Bullets(RegressionLines(*baseline));
   }
   page.Heading(2, "Robustness curve");
-  page.RawHtml(RobustnessCurveSvg(audit));
+  page.RawHtml(RobustnessCurveSvg(audit, certification));
   page.Heading(2, "Results");
   const Table results = ResultsTable(audit, gate);
   std::vector<std::vector<HtmlCell>> rows;
@@ -543,6 +561,9 @@ std::string RenderHtml(const AuditOptions& options, const robustness::AuditResul
     page.Heading(2, "Minimal perturbation");
     page.Paragraph(MinimalPerturbationLine(*audit.minimal_perturbation_summary));
   }
+  if (certification) {
+    AddAuditCertificationHtml(*certification, page);
+  }
   page.Heading(2, "Robust accuracy per class");
   page.AddTable(PerClassTable(audit));
   if (!audit.warnings.empty()) {
@@ -553,7 +574,8 @@ std::string RenderHtml(const AuditOptions& options, const robustness::AuditResul
 }
 
 std::string RenderJUnit(const AuditOptions& options, const robustness::AuditResult& audit,
-                        const Gate& gate, const std::optional<BaselineCheck>& baseline) {
+                        const Gate& gate, const std::optional<BaselineCheck>& baseline,
+                        const std::optional<AuditCertification>& certification) {
   JUnitSuite suite;
   suite.name = "rampart.robustness";
   const std::string model = std::filesystem::path(options.model).stem().string();
@@ -583,6 +605,9 @@ std::string RenderJUnit(const AuditOptions& options, const robustness::AuditResu
                                        .type = regression != nullptr ? "regression" : "gate"};
     }
     suite.cases.push_back(std::move(test_case));
+  }
+  if (certification) {
+    return WriteJUnitXml({suite, AuditCertificationJUnit(*certification, options.model)});
   }
   return WriteJUnitXml({suite});
 }
@@ -719,9 +744,9 @@ int EmitAudit(const AuditOptions& options, const robustness::AuditConfig& config
     text = RenderMarkdown(options, audit, gate, baseline) +
            (certification ? "\n" + AuditCertificationMarkdown(*certification) : "");
   } else if (options.output.format == "html") {
-    text = RenderHtml(options, audit, gate, baseline, inputs);
+    text = RenderHtml(options, audit, gate, baseline, inputs, certification);
   } else if (options.output.format == "junit") {
-    text = RenderJUnit(options, audit, gate, baseline);
+    text = RenderJUnit(options, audit, gate, baseline, certification);
   } else {
     nlohmann::json doc = ToJson(options, config, audit, gate, baseline, inputs);
     if (certification) doc["certified"] = AuditCertificationJson(*certification);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -27,6 +28,7 @@
 #include <rampart/robustness/dataset.h>
 #include <rampart/robustness/executor.h>
 #include <rampart/robustness/onnx_model.h>
+#include <rampart/robustness/smoothing.h>
 
 #include "robustness_inputs.h"
 
@@ -46,8 +48,41 @@ struct CertifyOptions {
   std::int64_t batch_size = 4096;
   std::uint64_t seed = 0;
   std::vector<std::string> gates;
+  bool predict = false;
   OutputOptions output;
 };
+
+// `--predict`: the smoothed classifier's own decision (PREDICT) on every sample, with its own
+// fresh n draws, next to the certificates.
+struct PredictSummary {
+  std::vector<robustness::SmoothedPrediction> predictions;
+  double accuracy = 0.0;  // prediction == label over all samples (abstentions count against it)
+  double abstain_rate = 0.0;
+  std::int64_t evaluations = 0;
+};
+
+PredictSummary SummarizePredictions(std::vector<robustness::SmoothedPrediction> predictions,
+                                    const std::vector<std::int64_t>& labels, std::int64_t n) {
+  PredictSummary summary{.predictions = std::move(predictions)};
+  std::int64_t correct = 0;
+  std::int64_t abstained = 0;
+  for (std::size_t i = 0; i < summary.predictions.size(); ++i) {
+    const robustness::SmoothedPrediction& p = summary.predictions[i];
+    abstained += p.abstained() ? 1 : 0;
+    correct += !p.abstained() && p.prediction == labels[i] ? 1 : 0;
+  }
+  const auto samples = static_cast<std::int64_t>(summary.predictions.size());
+  if (samples > 0) {
+    summary.accuracy = static_cast<double>(correct) / static_cast<double>(samples);
+    summary.abstain_rate = static_cast<double>(abstained) / static_cast<double>(samples);
+  }
+  summary.evaluations = samples * n;
+  return summary;
+}
+
+std::string PredictionText(const robustness::SmoothedPrediction& p) {
+  return p.abstained() ? "abstain" : std::to_string(p.prediction);
+}
 
 // One `--min-certified-accuracy X@R`: certified accuracy at radius R must be at least X.
 struct CertifyGate {
@@ -112,7 +147,8 @@ std::string GateLine(const std::vector<CertifyGate>& gates) {
 }
 
 nlohmann::json ToJson(const CertifyOptions& options, const robustness::CertificationResult& result,
-                      const std::vector<CertifyGate>& gates, const ReportInputs& inputs) {
+                      const std::vector<CertifyGate>& gates, const ReportInputs& inputs,
+                      const std::optional<PredictSummary>& predict) {
   nlohmann::json doc = NewJsonDocument();
   AddReportInputs(inputs, doc);
   doc["samples"] = result.samples;
@@ -148,8 +184,27 @@ nlohmann::json ToJson(const CertifyOptions& options, const robustness::Certifica
          {"top_count", c.top_count},
          {"p_lower", c.p_lower},
          {"clean_prediction", result.clean_predictions[i]}});
+    if (predict) {
+      const robustness::SmoothedPrediction& p = predict->predictions[i];
+      per_sample.back()["predict"] = {
+          {"prediction", p.abstained() ? nlohmann::json(nullptr) : nlohmann::json(p.prediction)},
+          {"abstain", p.abstained()},
+          {"correct", !p.abstained() && p.prediction == result.labels[i]},
+          {"top_class", p.top_class},
+          {"top_count", p.top_count},
+          {"runner_up", p.runner_up < 0 ? nlohmann::json(nullptr) : nlohmann::json(p.runner_up)},
+          {"runner_up_count", p.runner_up_count},
+          {"p_value", p.p_value}};
+    }
   }
   doc["results"] = per_sample;
+  if (predict) {
+    doc["predict"] = {{"n", options.n},
+                      {"alpha", options.alpha},
+                      {"evaluations", predict->evaluations},
+                      {"accuracy", predict->accuracy},
+                      {"abstain_rate", predict->abstain_rate}};
+  }
   nlohmann::json thresholds = nlohmann::json::array();
   for (const CertifyGate& g : gates) {
     thresholds.push_back({{"radius", g.radius},
@@ -193,36 +248,52 @@ constexpr const char* kMeaning =
     "smoothed classifier (the majority vote of the model under Gaussian noise of std sigma) "
     "predicts the same class for every input within L2 distance r.";
 
-Table PerSampleTable(const robustness::CertificationResult& result) {
+std::string PredictLine(const CertifyOptions& options, const PredictSummary& predict) {
+  return fmt::format(
+      "PREDICT (n {}, alpha {}): the smoothed classifier is correct on {} of the samples and "
+      "abstains on {}; when it answers, it is wrong with probability at most alpha.",
+      options.n, options.alpha, Percent(predict.accuracy), Percent(predict.abstain_rate));
+}
+
+Table PerSampleTable(const robustness::CertificationResult& result,
+                     const std::optional<PredictSummary>& predict) {
   Table table;
   table.headers = {"index", "label", "prediction", "radius", "correct"};
   table.align = {Align::kRight, Align::kRight, Align::kRight, Align::kRight, Align::kLeft};
+  if (predict) {
+    table.headers.emplace_back("PREDICT");
+    table.align.push_back(Align::kRight);
+  }
   for (std::size_t i = 0; i < result.certificates.size(); ++i) {
     const robustness::Certificate& c = result.certificates[i];
     table.rows.push_back({std::to_string(i), std::to_string(result.labels[i]),
                           c.abstained() ? "abstain" : std::to_string(c.prediction),
                           fmt::format("{:.4f}", c.radius),
                           !c.abstained() && c.prediction == result.labels[i] ? "yes" : "no"});
+    if (predict) table.rows.back().push_back(PredictionText(predict->predictions[i]));
   }
   return table;
 }
 
 std::string RenderMarkdown(const CertifyOptions& options,
                            const robustness::CertificationResult& result,
-                           const std::vector<CertifyGate>& gates) {
+                           const std::vector<CertifyGate>& gates,
+                           const std::optional<PredictSummary>& predict) {
   MarkdownWriter md;
   md.Heading(2, fmt::format("Certified robustness: {}",
                             std::filesystem::path(options.model).filename().string()));
   md.Raw(fmt::format(
       "{} {}", GatesPassed(gates) ? ":white_check_mark:" : ":x:", EscapeMarkdown(GateLine(gates))));
   md.Paragraph(SummaryLine(options, result));
+  if (predict) md.Paragraph(PredictLine(options, *predict));
   md.AddTable(CurveTable(result, gates));
   md.Paragraph(kMeaning);
   return md.str();
 }
 
 std::string RenderHtml(const CertifyOptions& options, const robustness::CertificationResult& result,
-                       const std::vector<CertifyGate>& gates, const ReportInputs& inputs) {
+                       const std::vector<CertifyGate>& gates, const ReportInputs& inputs,
+                       const std::optional<PredictSummary>& predict) {
   HtmlDocument page("Certified robustness");
   page.Heading(1, "Certified robustness (randomized smoothing)");
   std::vector<std::pair<std::string, std::string>> summary = ReportInputRows(inputs);
@@ -235,8 +306,14 @@ std::string RenderHtml(const CertifyOptions& options, const robustness::Certific
        {"Base classifier accuracy", Percent(result.clean_accuracy)},
        {"Abstained", Percent(result.abstain_rate)},
        {"Gate", GateLine(gates)}});
+  if (predict) {
+    summary.insert(summary.end(),
+                   {{"Smoothed classifier accuracy (PREDICT)", Percent(predict->accuracy)},
+                    {"PREDICT abstained", Percent(predict->abstain_rate)}});
+  }
   page.Summary(summary);
   page.Paragraph(kMeaning);
+  if (predict) page.Paragraph(PredictLine(options, *predict));
   page.Heading(2, "Certified accuracy");
   const Table curve = CurveTable(result, gates);
   std::vector<std::vector<HtmlCell>> rows;
@@ -251,13 +328,14 @@ std::string RenderHtml(const CertifyOptions& options, const robustness::Certific
   }
   page.AddTable(curve.headers, rows);
   page.Heading(2, "Per sample");
-  page.AddTable(PerSampleTable(result));
+  page.AddTable(PerSampleTable(result, predict));
   return page.str();
 }
 
 std::string RenderJUnit(const CertifyOptions& options,
                         const robustness::CertificationResult& result,
-                        const std::vector<CertifyGate>& gates) {
+                        const std::vector<CertifyGate>& gates,
+                        const std::optional<PredictSummary>& predict) {
   JUnitSuite suite;
   suite.name = "rampart.robustness.certify";
   const std::string model = std::filesystem::path(options.model).stem().string();
@@ -269,6 +347,11 @@ std::string RenderJUnit(const CertifyOptions& options,
                       {"alpha", fmt::format("{}", options.alpha)},
                       {"seed", std::to_string(options.seed)},
                       {"abstain_rate", fmt::format("{}", result.abstain_rate)}};
+  if (predict) {
+    // PREDICT has no gate: its figures are properties, not test cases that could never fail.
+    suite.properties.emplace_back("predict_accuracy", fmt::format("{}", predict->accuracy));
+    suite.properties.emplace_back("predict_abstain_rate", fmt::format("{}", predict->abstain_rate));
+  }
   for (const robustness::CertifiedPoint& point : result.curve) {
     JUnitCase test_case;
     test_case.classname = "rampart.robustness.certify." + model;
@@ -320,29 +403,38 @@ int RunCertifyCommand(const CertifyOptions& options, const Context& context) {
       executor.model().input_size());
   const ReportInputs inputs = HashReportInputs(options.model, options.data, options.labels);
 
-  Progress progress("certifying", data.inputs.rows() * (options.n0 + options.n),
-                    context.ProgressEnabled());
+  Progress progress(
+      "certifying",
+      data.inputs.rows() * (options.n0 + options.n + (options.predict ? options.n : 0)),
+      context.ProgressEnabled());
   config.smoothing.on_progress = [&progress](std::int64_t rows) { progress.Advance(rows); };
   const auto start = std::chrono::steady_clock::now();
   const robustness::CertificationResult result = robustness::CertifyDataset(executor, data, config);
+  std::optional<PredictSummary> predict;
+  if (options.predict) {
+    // PREDICT's noise comes from its own stream (phase 2), independent of CERTIFY's draws.
+    robustness::SmoothedClassifier smoothed(executor, config.smoothing);
+    predict = SummarizePredictions(smoothed.Predict(data.inputs), result.labels, options.n);
+  }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
   progress.Finish();
-  context.Info(fmt::format(
-      "{} model evaluations in {:.2f} s ({:.0f}/s)", result.evaluations, elapsed.count(),
-      static_cast<double>(result.evaluations) / std::max(elapsed.count(), 1e-9)));
+  const std::int64_t evaluations = result.evaluations + (predict ? predict->evaluations : 0);
+  context.Info(fmt::format("{} model evaluations in {:.2f} s ({:.0f}/s)", evaluations,
+                           elapsed.count(),
+                           static_cast<double>(evaluations) / std::max(elapsed.count(), 1e-9)));
   for (CertifyGate& g : gates) {
     g.certified_accuracy =
         robustness::CertifiedAccuracy(result.certificates, result.labels, g.radius);
   }
   std::string text;
   if (options.output.format == "markdown") {
-    text = RenderMarkdown(options, result, gates);
+    text = RenderMarkdown(options, result, gates, predict);
   } else if (options.output.format == "html") {
-    text = RenderHtml(options, result, gates, inputs);
+    text = RenderHtml(options, result, gates, inputs, predict);
   } else if (options.output.format == "junit") {
-    text = RenderJUnit(options, result, gates);
+    text = RenderJUnit(options, result, gates, predict);
   } else {
-    text = ToJsonText(ToJson(options, result, gates, inputs));
+    text = ToJsonText(ToJson(options, result, gates, inputs, predict));
   }
   context.EmitResult(options.output, text);
   return GatesPassed(gates) ? 0 : 1;
@@ -410,15 +502,18 @@ nlohmann::json AuditCertificationJson(const AuditCertification& certification) {
           {"results", per_epsilon}};
 }
 
-std::string AuditCertificationMarkdown(const AuditCertification& certification) {
-  MarkdownWriter md;
-  md.Heading(3, "Certified robustness (randomized smoothing)");
-  md.Paragraph(fmt::format(
+namespace {
+
+std::string AuditCertificationLine(const AuditCertification& certification) {
+  return fmt::format(
       "Lower bound: accuracy of the smoothed model (sigma {}, n {}, alpha {}) certified at each "
       "budget's L2 radius; upper bound: worst case over the attacks on the model itself. The "
       "smoothed model abstains on {}.",
       certification.options.sigma, certification.options.n, certification.options.alpha,
-      Percent(certification.result.abstain_rate)));
+      Percent(certification.result.abstain_rate));
+}
+
+Table AuditCertificationTable(const AuditCertification& certification) {
   Table table;
   table.headers = {"epsilon", "L2 radius", "certified accuracy (at least)",
                    "robust accuracy under attack (at most)"};
@@ -429,8 +524,62 @@ std::string AuditCertificationMarkdown(const AuditCertification& certification) 
                           Percent(certification.result.curve[i].certified_accuracy),
                           Percent(certification.empirical[i])});
   }
-  md.AddTable(table);
+  return table;
+}
+
+}  // namespace
+
+std::string AuditCertificationMarkdown(const AuditCertification& certification) {
+  MarkdownWriter md;
+  md.Heading(3, "Certified robustness (randomized smoothing)");
+  md.Paragraph(AuditCertificationLine(certification));
+  md.AddTable(AuditCertificationTable(certification));
   return md.str();
+}
+
+void AddAuditCertificationHtml(const AuditCertification& certification, HtmlDocument& page) {
+  page.Heading(2, "Certified robustness (randomized smoothing)");
+  page.Paragraph(AuditCertificationLine(certification));
+  page.AddTable(AuditCertificationTable(certification));
+  page.Paragraph(kMeaning);
+}
+
+std::vector<std::pair<double, double>> AuditCertifiedSeries(
+    const AuditCertification& certification) {
+  std::vector<std::pair<double, double>> series;
+  series.reserve(certification.epsilons.size());
+  for (std::size_t i = 0; i < certification.epsilons.size(); ++i) {
+    series.emplace_back(certification.epsilons[i],
+                        certification.result.curve[i].certified_accuracy);
+  }
+  return series;
+}
+
+JUnitSuite AuditCertificationJUnit(const AuditCertification& certification,
+                                   const std::string& model_path) {
+  JUnitSuite suite;
+  suite.name = "rampart.robustness.certified";
+  const AuditCertifyOptions& options = certification.options;
+  suite.properties = {{"model", model_path},
+                      {"sigma", fmt::format("{}", options.sigma)},
+                      {"n0", std::to_string(options.n0)},
+                      {"n", std::to_string(options.n)},
+                      {"alpha", fmt::format("{}", options.alpha)},
+                      {"abstain_rate", fmt::format("{}", certification.result.abstain_rate)}};
+  const std::string model = std::filesystem::path(model_path).stem().string();
+  // The audit has no gate on the certificate (its gate is on the attacks), so these cases report
+  // the curve and never fail; `robustness certify --min-certified-accuracy` is the certified gate.
+  for (std::size_t i = 0; i < certification.epsilons.size(); ++i) {
+    JUnitCase test_case;
+    test_case.classname = "rampart.robustness.certified." + model;
+    test_case.name = fmt::format("certified_eps={}", certification.epsilons[i]);
+    test_case.system_out =
+        fmt::format("certified_accuracy={} l2_radius={} empirical_robust_accuracy={}",
+                    certification.result.curve[i].certified_accuracy, certification.l2_radii[i],
+                    certification.empirical[i]);
+    suite.cases.push_back(std::move(test_case));
+  }
+  return suite;
 }
 
 void SetupRobustnessCertifyCommand(CLI::App& robustness, Context& context) {
@@ -464,6 +613,9 @@ void SetupRobustnessCertifyCommand(CLI::App& robustness, Context& context) {
   certify->add_option("--min-certified-accuracy", options->gates,
                       "Gate X@R: exit 1 if the certified accuracy at L2 radius R is below X "
                       "(repeatable)");
+  certify->add_flag("--predict", options->predict,
+                    "Also run PREDICT: the smoothed classifier's class or abstention per sample "
+                    "(n fresh draws, two-sided binomial test at level alpha)");
   context.AddOutputOptions(certify, options->output, {"json", "markdown", "html", "junit"});
   certify->callback([options, &context] {
     context.SetCommand([options, &context] { return RunCertifyCommand(*options, context); });

@@ -1,16 +1,19 @@
 // The certified side of `rampart robustness audit --certify-sigma S`: randomized smoothing on the
 // audited data, reported per audit epsilon next to the empirical (attack) robust accuracy. The
-// audit verb calls these three functions; everything else stays in robustness_certify.cpp.
+// audit verb calls these functions; everything else stays in robustness_certify.cpp.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <rampart/common/html_writer.h>
+#include <rampart/common/junit_writer.h>
 #include <rampart/robustness/certification.h>
 #include <rampart/robustness/dataset.h>
 #include <rampart/robustness/evaluation.h>
@@ -52,5 +55,17 @@ void AddAuditCertifyOptions(CLI::App* audit, AuditCertifyOptions& options);
 // A Markdown section for the audit report: certified (lower bound) next to empirical (upper
 // bound) accuracy per epsilon.
 [[nodiscard]] std::string AuditCertificationMarkdown(const AuditCertification& certification);
+
+// The same section for the audit's HTML report.
+void AddAuditCertificationHtml(const AuditCertification& certification, HtmlDocument& page);
+
+// (epsilon, certified accuracy) points, for the audit's robustness curve.
+[[nodiscard]] std::vector<std::pair<double, double>> AuditCertifiedSeries(
+    const AuditCertification& certification);
+
+// A JUnit suite with one case per audit epsilon. The audit has no gate on the certificate, so
+// the cases carry the figures and do not fail.
+[[nodiscard]] JUnitSuite AuditCertificationJUnit(const AuditCertification& certification,
+                                                 const std::string& model_path);
 
 }  // namespace rampart::cli

@@ -1,9 +1,12 @@
 // `rampart robustness certify` end to end: the JSON contract, every format, the gate's exit
 // codes, reproducibility from the seed, and one clear line for bad flags.
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
@@ -201,6 +204,203 @@ TEST(CliCertify, AuditReportsTheCertifiedCurveNextToTheEmpiricalOne) {
   args.emplace_back("--certify-sigma");
   args.emplace_back("-1");
   EXPECT_EQ(RunRampart(args).exit_code, 2);
+}
+
+TEST(CliCertify, AuditHtmlAndJUnitCarryTheCertifiedCurve) {
+  const std::vector<std::string> audit{"robustness",      "audit",
+                                       "--model",         kDir + "mlp.onnx",
+                                       "--data",          kDir + "demo_x.npy",
+                                       "--labels",        kDir + "demo_y.npy",
+                                       "--eps",           "0.05,0.2",
+                                       "--steps",         "5",
+                                       "--seed",          "3",
+                                       "--certify-sigma", "0.25",
+                                       "--certify-n",     "200"};
+  const auto run = [&audit](std::vector<std::string> extra) {
+    std::vector<std::string> args = audit;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunRampart(args);
+  };
+  const RunResult json = run({"--format", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json certified = nlohmann::json::parse(json.out)["certified"];
+  ASSERT_EQ(certified["results"].size(), 2U);
+  const auto percent = [](const nlohmann::json& value) {
+    return fmt::format("{:.2f}%", 100.0 * value.get<double>());
+  };
+
+  const RunResult html = run({"--format", "html"});
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  const std::string& page = html.out;
+  const std::size_t section = page.find("<h2>Certified robustness (randomized smoothing)</h2>");
+  ASSERT_NE(section, std::string::npos) << page;
+  // Each row: epsilon, L2 radius (ε·√64), certified accuracy, the worst case under attack.
+  for (const nlohmann::json& point : certified["results"]) {
+    const std::string row = fmt::format(
+        R"(<td class="num">{}</td><td class="num">{:.4g}</td><td class="num">{}</td>)"
+        R"(<td class="num">{}</td>)",
+        point["epsilon"].get<double>(), point["l2_radius"].get<double>(),
+        percent(point["certified_accuracy"]), percent(point["empirical_robust_accuracy"]));
+    EXPECT_NE(page.find(row, section), std::string::npos) << row << "\n" << page;
+  }
+  // The curve gains a dashed series with its legend entry.
+  const std::size_t svg = page.find("<svg");
+  ASSERT_NE(svg, std::string::npos);
+  const std::size_t series = page.find(R"(<polyline class="certified")", svg);
+  ASSERT_NE(series, std::string::npos);
+  EXPECT_LT(series, page.find("</svg>", svg));
+  EXPECT_NE(page.find("certified σ 0.25</text>", svg), std::string::npos);
+
+  // JUnit: a second suite, one passing case per epsilon (the audit has no certified gate), even
+  // when the attacks' gate fails the run (robust accuracy 6% at epsilon 0.2, certified 0%).
+  const RunResult junit = run({"--format", "junit", "--min-robust-accuracy", "0.5"});
+  EXPECT_EQ(junit.exit_code, 1) << junit.err;
+  pugi::xml_document xml;
+  ASSERT_TRUE(xml.load_string(junit.out.c_str())) << junit.out;
+  const pugi::xpath_node_set cases =
+      xml.select_nodes("//testsuite[@name='rampart.robustness.certified']/testcase");
+  ASSERT_EQ(cases.size(), 2U) << junit.out;
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const pugi::xml_node node = cases[i].node();
+    const nlohmann::json& point = certified["results"][i];
+    EXPECT_STREQ(node.attribute("classname").value(), "rampart.robustness.certified.mlp");
+    EXPECT_EQ(node.attribute("name").value(),
+              fmt::format("certified_eps={}", point["epsilon"].get<double>()));
+    EXPECT_FALSE(node.child("failure"));
+    EXPECT_EQ(
+        std::string(node.child_value("system-out")),
+        fmt::format("certified_accuracy={} l2_radius={} empirical_robust_accuracy={}",
+                    point["certified_accuracy"].get<double>(), point["l2_radius"].get<double>(),
+                    point["empirical_robust_accuracy"].get<double>()));
+  }
+  EXPECT_GT(xml.select_nodes("//testsuite[@name='rampart.robustness']/testcase/failure").size(),
+            0U);
+
+  // Without --certify-sigma neither report has the certified parts.
+  std::vector<std::string> plain(audit.begin(), audit.end() - 4);
+  plain.insert(plain.end(), {"--format", "html"});
+  const RunResult plain_html = RunRampart(plain);
+  ASSERT_EQ(plain_html.exit_code, 0) << plain_html.err;
+  EXPECT_EQ(plain_html.out.find("Certified robustness"), std::string::npos);
+  EXPECT_EQ(plain_html.out.find("certified"), std::string::npos);
+  plain.back() = "junit";
+  EXPECT_EQ(RunRampart(plain).out.find("rampart.robustness.certified"), std::string::npos);
+}
+
+// Two-sided binomial test of k successes out of m against 1/2, summed term by term in log space
+// (independent of the library's incomplete-beta formula).
+double BinomialTwoSided(std::int64_t k, std::int64_t m) {
+  const std::int64_t extreme = std::max(k, m - k);
+  if (2 * extreme == m) return 1.0;
+  double tail = 0.0;
+  for (std::int64_t j = extreme; j <= m; ++j) {
+    const auto md = static_cast<double>(m);
+    const auto jd = static_cast<double>(j);
+    tail += std::exp(std::lgamma(md + 1) - std::lgamma(jd + 1) - std::lgamma(md - jd + 1) -
+                     md * std::log(2.0));
+  }
+  return std::min(1.0, 2.0 * tail);
+}
+
+TEST(CliCertify, PredictWithTinyNoiseIsTheBaseModel) {
+  // At sigma 1e-4 no draw leaves the base model's decision region, so every one of the n draws
+  // votes for the clean prediction and the p-value is 2·2^-n: PREDICT answers the base class.
+  const RunResult r = RunRampart(Certify({"--sigma", "0.0001", "--predict", "--format", "json"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(doc.contains("predict"));
+  EXPECT_EQ(doc["predict"]["n"], 200);
+  EXPECT_EQ(doc["predict"]["evaluations"], 200 * doc["samples"].get<int>());
+  EXPECT_DOUBLE_EQ(doc["predict"]["abstain_rate"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(doc["predict"]["accuracy"].get<double>(), doc["clean_accuracy"].get<double>());
+  for (const nlohmann::json& s : doc["results"]) {
+    const nlohmann::json& p = s["predict"];
+    EXPECT_EQ(p["prediction"], s["clean_prediction"]);
+    EXPECT_FALSE(p["abstain"].get<bool>());
+    EXPECT_EQ(p["top_count"], 200);
+    EXPECT_EQ(p["runner_up_count"], 0);
+    EXPECT_DOUBLE_EQ(p["p_value"].get<double>(), 2.0 * std::pow(0.5, 200));
+    EXPECT_EQ(p["correct"].get<bool>(), s["clean_prediction"] == s["label"]);
+  }
+  // Without the flag there is no PREDICT in the report.
+  const nlohmann::json plain =
+      nlohmann::json::parse(RunRampart(Certify({"--sigma", "0.0001"})).out);
+  EXPECT_FALSE(plain.contains("predict"));
+  EXPECT_FALSE(plain["results"][0].contains("predict"));
+}
+
+TEST(CliCertify, PredictAbstainsExactlyWhenTheBinomialTestDoesNotReject) {
+  // Heavy noise and few draws: the top two classes are often close, so some samples abstain.
+  const std::vector<std::string> flags{"--sigma", "1.5",  "--n",      "30",
+                                       "--alpha", "0.05", "--predict"};
+  std::vector<std::string> json_flags = flags;
+  json_flags.insert(json_flags.end(), {"--format", "json"});
+  const RunResult r = RunRampart(Certify(json_flags));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json doc = nlohmann::json::parse(r.out);
+  std::size_t abstained = 0;
+  std::size_t correct = 0;
+  for (const nlohmann::json& s : doc["results"]) {
+    const nlohmann::json& p = s["predict"];
+    const auto top = p["top_count"].get<std::int64_t>();
+    const auto second = p["runner_up_count"].get<std::int64_t>();
+    ASSERT_GE(top, second);
+    ASSERT_LE(top + second, 30);
+    const double p_value = BinomialTwoSided(top, top + second);
+    EXPECT_NEAR(p["p_value"].get<double>(), p_value, 1e-12 + 1e-9 * p_value) << s;
+    const bool abstain = p_value > 0.05;
+    EXPECT_EQ(p["abstain"].get<bool>(), abstain) << s;
+    EXPECT_EQ(p["prediction"], abstain ? nlohmann::json(nullptr) : p["top_class"]) << s;
+    abstained += abstain ? 1U : 0U;
+    correct += !abstain && p["top_class"] == s["label"] ? 1U : 0U;
+    EXPECT_EQ(p["correct"].get<bool>(), !abstain && p["top_class"] == s["label"]);
+  }
+  const auto samples = static_cast<double>(doc["results"].size());
+  // Both branches of the rule are exercised.
+  EXPECT_GT(abstained, 0U);
+  EXPECT_LT(static_cast<double>(abstained), samples);
+  EXPECT_DOUBLE_EQ(doc["predict"]["abstain_rate"].get<double>(),
+                   static_cast<double>(abstained) / samples);
+  EXPECT_DOUBLE_EQ(doc["predict"]["accuracy"].get<double>(),
+                   static_cast<double>(correct) / samples);
+  // Reproducible from the seed whatever the batch size.
+  std::vector<std::string> rebatched = json_flags;
+  rebatched.insert(rebatched.end(), {"--batch-size", "7"});
+  EXPECT_EQ(RunRampart(Certify(rebatched)).out, r.out);
+
+  // The other formats carry the same figures.
+  const auto percent = [](const nlohmann::json& value) {
+    return fmt::format("{:.2f}%", 100.0 * value.get<double>());
+  };
+  std::vector<std::string> md_flags = flags;
+  md_flags.insert(md_flags.end(), {"--format", "markdown"});
+  const RunResult md = RunRampart(Certify(md_flags));
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  EXPECT_NE(md.out.find(fmt::format("PREDICT (n 30, alpha 0.05): the smoothed classifier is "
+                                    "correct on {} of the samples and abstains on {}",
+                                    percent(doc["predict"]["accuracy"]),
+                                    percent(doc["predict"]["abstain_rate"]))),
+            std::string::npos)
+      << md.out;
+  std::vector<std::string> html_flags = flags;
+  html_flags.insert(html_flags.end(), {"--format", "html"});
+  const RunResult html = RunRampart(Certify(html_flags));
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  EXPECT_NE(html.out.find("<th>PREDICT</th>"), std::string::npos);
+  EXPECT_NE(html.out.find("<dt>Smoothed classifier accuracy (PREDICT)</dt><dd>" +
+                          percent(doc["predict"]["accuracy"]) + "</dd>"),
+            std::string::npos);
+  std::vector<std::string> junit_flags = flags;
+  junit_flags.insert(junit_flags.end(), {"--format", "junit"});
+  const RunResult junit = RunRampart(Certify(junit_flags));
+  ASSERT_EQ(junit.exit_code, 0) << junit.err;
+  pugi::xml_document xml;
+  ASSERT_TRUE(xml.load_string(junit.out.c_str())) << junit.out;
+  EXPECT_EQ(xml.select_node("//property[@name='predict_abstain_rate']")
+                .node()
+                .attribute("value")
+                .as_string(),
+            fmt::format("{}", doc["predict"]["abstain_rate"].get<double>()));
 }
 
 }  // namespace
