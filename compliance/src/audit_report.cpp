@@ -525,7 +525,9 @@ nlohmann::json AuditToSarif(const ScanResult& scan, const AuditResult& audit,
   // incomplete, which SARIF says in the invocation (executionSuccessful false).
   for (const ScanError& e : scan.errors) {
     SarifNotification notification{
-        .message = e.message, .level = SarifLevel::kError, .descriptor_id = e.kind};
+        .message = e.message.empty() ? std::string("input could not be read") : e.message,
+        .level = SarifLevel::kError,
+        .descriptor_id = e.kind};
     if (!e.location.file.empty() && !IsDatabaseUrl(e.location.file)) {
       notification.uri = FileUri(e.location.file, base_directory);
       notification.line = e.location.line;
