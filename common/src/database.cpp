@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <charconv>
 #include <string>
 #include <utility>
@@ -45,8 +46,13 @@ std::unique_ptr<Database> Database::Open(std::string_view url, DatabaseOptions o
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     return internal::OpenPostgres(std::string(url), options);
   }
-  throw InvalidArgumentError(fmt::format(
-      "unsupported database URL '{}': use sqlite:PATH or postgresql://...", url.substr(0, 40)));
+  // Only the scheme is echoed: the rest of a URL may hold a password.
+  const std::size_t colon = url.find(':');
+  throw InvalidArgumentError(
+      colon == std::string_view::npos
+          ? "unsupported database URL (no scheme): use sqlite:PATH or postgresql://..."
+          : fmt::format("unsupported database URL scheme '{}': use sqlite:PATH or postgresql://...",
+                        url.substr(0, std::min<std::size_t>(colon, 20))));
 }
 
 QueryResult Database::Query(std::string_view sql, const std::vector<DbValue>& params) {

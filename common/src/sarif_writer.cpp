@@ -46,6 +46,28 @@ void SarifLog::AddResult(SarifResult result) {
   results_.push_back(std::move(result));
 }
 
+void SarifLog::AddExecutionNotification(SarifNotification notification) {
+  if (notification.message.empty()) {
+    throw InvalidArgumentError("SARIF notification message must not be empty");
+  }
+  notifications_.push_back(std::move(notification));
+}
+
+namespace {
+
+// A physicalLocation (artifact relative to %SRCROOT%, region when the line is known).
+nlohmann::json PhysicalLocation(const std::string& uri, std::int64_t line, std::int64_t column) {
+  nlohmann::json physical = {{"artifactLocation", {{"uri", uri}, {"uriBaseId", "%SRCROOT%"}}}};
+  if (line > 0) {
+    nlohmann::json region = {{"startLine", line}};
+    if (column > 0) region["startColumn"] = column;
+    physical["region"] = std::move(region);
+  }
+  return physical;
+}
+
+}  // namespace
+
 nlohmann::json SarifLog::ToJson() const {
   using nlohmann::json;
   json driver = {{"name", tool_.name}};
@@ -83,13 +105,8 @@ nlohmann::json SarifLog::ToJson() const {
                   {"level", SarifLevelName(level)},
                   {"message", {{"text", result.message}}}};
     if (!result.uri.empty()) {
-      json physical = {{"artifactLocation", {{"uri", result.uri}, {"uriBaseId", "%SRCROOT%"}}}};
-      if (result.line > 0) {
-        json region = {{"startLine", result.line}};
-        if (result.column > 0) region["startColumn"] = result.column;
-        physical["region"] = std::move(region);
-      }
-      entry["locations"] = json::array({{{"physicalLocation", std::move(physical)}}});
+      entry["locations"] = json::array(
+          {{{"physicalLocation", PhysicalLocation(result.uri, result.line, result.column)}}});
     }
     if (!result.fingerprint.empty()) {
       entry["partialFingerprints"] = {{"primaryLocationLineHash", result.fingerprint}};
@@ -102,8 +119,27 @@ nlohmann::json SarifLog::ToJson() const {
     results.push_back(std::move(entry));
   }
 
+  json invocation = {{"executionSuccessful", true}};
+  if (!notifications_.empty()) {
+    json notifications = json::array();
+    for (const auto& notification : notifications_) {
+      if (notification.level == SarifLevel::kError) invocation["executionSuccessful"] = false;
+      json entry = {{"level", SarifLevelName(notification.level)},
+                    {"message", {{"text", notification.message}}}};
+      if (!notification.descriptor_id.empty()) {
+        entry["descriptor"] = {{"id", notification.descriptor_id}};
+      }
+      if (!notification.uri.empty()) {
+        entry["locations"] =
+            json::array({{{"physicalLocation", PhysicalLocation(notification.uri, notification.line,
+                                                                notification.column)}}});
+      }
+      notifications.push_back(std::move(entry));
+    }
+    invocation["toolExecutionNotifications"] = std::move(notifications);
+  }
   json run = {{"tool", {{"driver", std::move(driver)}}},
-              {"invocations", json::array({{{"executionSuccessful", true}}})},
+              {"invocations", json::array({std::move(invocation)})},
               {"results", std::move(results)}};
   return json{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},

@@ -110,9 +110,9 @@ std::string UriEscape(std::string_view path) {
   return out;
 }
 
-std::string ArtifactUri(const SourceLocation& location, const std::filesystem::path& base) {
-  if (location.file.empty() || location.line <= 0) return "";
-  std::filesystem::path path(location.file);
+// A file's URI relative to `base` (absolute paths outside it become file:// URIs).
+std::string FileUri(const std::string& file, const std::filesystem::path& base) {
+  std::filesystem::path path(file);
   if (path.is_absolute()) {
     std::error_code error;
     const std::filesystem::path root = base.empty() ? std::filesystem::current_path(error) : base;
@@ -122,6 +122,17 @@ std::string ArtifactUri(const SourceLocation& location, const std::filesystem::p
   path = path.lexically_normal();
   if (path.is_absolute()) return "file://" + UriEscape(path.generic_string());
   return UriEscape(path.generic_string());
+}
+
+std::string ArtifactUri(const SourceLocation& location, const std::filesystem::path& base) {
+  if (location.file.empty() || location.line <= 0) return "";
+  return FileUri(location.file, base);
+}
+
+// Database URLs ("sqlite:shop.db", "postgresql://host/db") name no artifact of the repository.
+bool IsDatabaseUrl(std::string_view name) {
+  return name.find("://") != std::string_view::npos || name.rfind("sqlite:", 0) == 0 ||
+         name.rfind("postgres:", 0) == 0 || name.rfind("postgresql:", 0) == 0;
 }
 
 SarifLevel LevelOf(Severity severity) {
@@ -469,7 +480,7 @@ std::string AuditToHtml(const ScanResult& scan, const Policy* policy, const Audi
   return page.str();
 }
 
-nlohmann::json AuditToSarif(const ScanResult& /*scan*/, const AuditResult& audit,
+nlohmann::json AuditToSarif(const ScanResult& scan, const AuditResult& audit,
                             const std::filesystem::path& base_directory) {
   SarifLog log({.name = "rampart", .version = kVersion, .information_uri = kHomepage});
   for (const Rule& rule : AllRules()) {
@@ -509,6 +520,23 @@ nlohmann::json AuditToSarif(const ScanResult& /*scan*/, const AuditResult& audit
       result.properties["where"] = f.location.ToString();
     }
     log.AddResult(std::move(result));
+  }
+  // Inputs that could not be read are not findings about them: they are why the run is
+  // incomplete, which SARIF says in the invocation (executionSuccessful false).
+  for (const ScanError& e : scan.errors) {
+    SarifNotification notification{
+        .message = e.message.empty() ? std::string("input could not be read") : e.message,
+        .level = SarifLevel::kError,
+        .descriptor_id = e.kind};
+    if (!e.location.file.empty() && !IsDatabaseUrl(e.location.file)) {
+      notification.uri = FileUri(e.location.file, base_directory);
+      notification.line = e.location.line;
+      notification.column = e.location.line > 0 ? e.location.column : 0;
+    }
+    if (notification.uri.empty() && !e.location.empty()) {
+      notification.message = e.location.ToString() + ": " + e.message;
+    }
+    log.AddExecutionNotification(std::move(notification));
   }
   return log.ToJson();
 }

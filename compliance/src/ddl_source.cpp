@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -169,6 +170,45 @@ Table* FindTable(Source& source, const std::string& name) {
   return nullptr;
 }
 
+// Where a statement's first keyword is: libpg_query's stmt_location is where the previous
+// statement ended (just after its ';'), so blanks and comments are skipped.
+std::size_t StatementStart(std::string_view text, std::size_t offset) {
+  while (offset < text.size()) {
+    if (std::isspace(static_cast<unsigned char>(text[offset])) != 0) {
+      ++offset;
+    } else if (text.compare(offset, 2, "--") == 0) {
+      const std::size_t newline = text.find('\n', offset);
+      offset = newline == std::string_view::npos ? text.size() : newline + 1;
+    } else if (text.compare(offset, 2, "/*") == 0) {
+      int depth = 0;  // PostgreSQL block comments nest
+      do {
+        if (text.compare(offset, 2, "/*") == 0) {
+          ++depth;
+          offset += 2;
+        } else if (text.compare(offset, 2, "*/") == 0) {
+          --depth;
+          offset += 2;
+        } else {
+          ++offset;
+        }
+      } while (depth > 0 && offset < text.size());
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+// Findings about a table point at its CREATE keyword (the relation name when that fails).
+SourceLocation CreateLocation(const json& entry, const json& create, std::string_view text,
+                              const std::string& file) {
+  const std::size_t start = StatementStart(text, entry.value("stmt_location", std::size_t{0}));
+  if (start + 6 <= text.size() && EqualsIgnoreCase(text.substr(start, 6), "create")) {
+    return LocationAt(file, text, start);
+  }
+  return LocationAt(file, text, create["relation"].value("location", std::size_t{0}));
+}
+
 Source PostgresSource(const json& tree, std::string_view text, const std::string& file) {
   Source source{.path = file, .format = SourceFormat::kPostgresDdl};
   for (const json& entry : tree.value("stmts", json::array())) {
@@ -177,7 +217,7 @@ Source PostgresSource(const json& tree, std::string_view text, const std::string
       const json& create = stmt["CreateStmt"];
       Table table;
       table.name = RelationName(create.value("relation", json::object()));
-      table.location = LocationAt(file, text, create["relation"].value("location", std::size_t{0}));
+      table.location = CreateLocation(entry, create, text, file);
       std::vector<std::string> primary_key;
       for (const json& element : create.value("tableElts", json::array())) {
         if (element.contains("ColumnDef")) {

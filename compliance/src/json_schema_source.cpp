@@ -357,8 +357,11 @@ Source ReadJsonSchemaChecked(std::string_view text, const std::string& file) {
     Table table;
     table.name = name;
     table.comment = JsonSchemaWalker::Describe(schema);
-    const auto where = locations.find(pointer.empty() ? "/properties" : pointer);
-    table.location = where != locations.end()
+    // The root object is the table: point at its '{' (nothing but blanks precede it in valid
+    // JSON); a definition is pointed at by its key.
+    const auto where = locations.find(pointer);
+    table.location = pointer.empty() ? LocationAt(file, text, std::min(text.find('{'), text.size()))
+                     : where != locations.end()
                          ? where->second
                          : SourceLocation{.file = file, .line = 1, .column = 1};
     std::set<std::string> active;

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -88,11 +89,26 @@ struct ScanIndex {
   std::map<std::string, std::vector<const ColumnResult*>> tables;  // lower(table) -> columns
   std::map<std::string, const ColumnResult*> columns;              // lower(table.column)
 
+  // (source, lower(table)) -> where the table is declared.
+  std::map<std::pair<std::string, std::string>, SourceLocation> table_locations;
+
   explicit ScanIndex(const ScanResult& scan) {
     for (const ColumnResult& c : scan.columns) {
       tables[internal::AsciiLower(c.table)].push_back(&c);
       columns.emplace(internal::AsciiLower(c.table + "." + c.column), &c);
     }
+    for (const TableResult& t : scan.tables) {
+      if (t.location.empty()) continue;
+      table_locations.emplace(std::make_pair(t.source, internal::AsciiLower(t.table)), t.location);
+    }
+  }
+
+  // Where the table of `column` is declared; the column's own position when the scan result
+  // does not know (results built by hand, tables without a position).
+  [[nodiscard]] SourceLocation TableLocation(const ColumnResult& column) const {
+    const auto it =
+        table_locations.find(std::make_pair(column.source, internal::AsciiLower(column.table)));
+    return it != table_locations.end() ? it->second : column.location;
   }
 
   // The scanned table a dotted policy reference starts with (the longest), or "".
@@ -255,7 +271,7 @@ class Auditor {
       for (const ColumnResult* other : index_.tables.at(internal::AsciiLower(c.table))) {
         if (other->personal) ++personal;
       }
-      SourceLocation where = c.location;
+      SourceLocation where = index_.TableLocation(c);
       Add(kRuleNoRetentionPeriod, c.table,
           fmt::format("table {} holds {} personal column{} and has no retention period{}", c.table,
                       personal, personal == 1 ? "" : "s",
@@ -271,7 +287,7 @@ class Auditor {
     std::int64_t k = 0;
     std::optional<std::string> sensitive;
     std::int64_t l = 0;
-    SourceLocation location;  // where to point: the first column's declaration
+    SourceLocation location;  // where to point: the table's declaration
     bool from_policy = false;
   };
 
@@ -298,7 +314,7 @@ class Auditor {
       for (const ColumnResult* c : columns) {
         if (c->category != Category::kQuasiIdentifier || c->column.find('.') != std::string::npos)
           continue;
-        if (check.columns.empty()) check.location = c->location;
+        if (check.columns.empty()) check.location = index_.TableLocation(*c);
         check.columns.push_back(c->column);
       }
       if (check.columns.size() >= 2) checks.push_back(std::move(check));
@@ -317,12 +333,8 @@ class Auditor {
     if (check.sensitive) wanted.push_back(*check.sensitive);
     const std::optional<SampledRows> sample = sampler.Sample(first.source, first.table, wanted);
     if (!sample || sample->rows.empty()) return;  // schema only, or columns missing (drift)
-    if (check.from_policy) {
-      // Point at the first quasi-identifier's declaration in the schema, not at the policy.
-      const auto c =
-          index_.columns.find(internal::AsciiLower(check.table + "." + check.columns.front()));
-      check.location = c != index_.columns.end() ? c->second->location : first.location;
-    }
+    // The finding is about the table's rows: point at the table in the schema, not at the policy.
+    if (check.from_policy) check.location = index_.TableLocation(first);
     KAnonymityCounter counter(check.sensitive.has_value());
     std::vector<std::string_view> key(check.columns.size());
     for (const auto& row : sample->rows) {

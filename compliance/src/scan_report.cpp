@@ -23,6 +23,12 @@ nlohmann::json LocationJson(const SourceLocation& location) {
 nlohmann::json ScanResultToJson(const ScanResult& result) {
   nlohmann::json doc = NewJsonDocument();
   doc["sources"] = result.sources;
+  nlohmann::json tables = nlohmann::json::array();
+  for (const TableResult& t : result.tables) {
+    tables.push_back(
+        {{"source", t.source}, {"table", t.table}, {"location", LocationJson(t.location)}});
+  }
+  doc["tables"] = std::move(tables);
   nlohmann::json columns = nlohmann::json::array();
   for (const ColumnResult& c : result.columns) {
     nlohmann::json evidence = nlohmann::json::array();

@@ -394,6 +394,8 @@ ColumnResult Scanner::ClassifyColumn(const Source& source, const Table& table,
 void Scanner::AddSource(const Source& source, ScanResult& result) const {
   result.sources.push_back(source.path);
   for (const Table& table : source.tables) {
+    result.tables.push_back(
+        {.source = source.path, .table = table.name, .location = table.location});
     for (const Column& column : table.columns) {
       result.columns.push_back(ClassifyColumn(source, table, column));
     }

@@ -236,7 +236,7 @@ std::vector<ParsedTable> ParseCreateTables(const SqlLexResult& lexed, std::strin
             IsWord(tokens[k + 2], "exists"))
           k += 3;
         ParsedTable table;
-        table.offset = k < end ? tokens[k].offset : create_offset;
+        table.offset = create_offset;  // findings about the table point at CREATE
         table.name = ReadQualifiedName(tokens, k, end);
         if (!table.name.empty() && k < end && IsPunct(tokens[k], '(')) {
           int depth = 1;

@@ -44,8 +44,8 @@ struct ParsedColumn {
 };
 
 struct ParsedTable {
-  std::string name;  // dotted when schema-qualified
-  std::size_t offset = 0;
+  std::string name;        // dotted when schema-qualified
+  std::size_t offset = 0;  // of the CREATE keyword
   std::string comment;
   std::vector<ParsedColumn> columns;
 };

@@ -115,6 +115,14 @@ INSTANTIATE_TEST_SUITE_P(Engines, DatabaseTest, ::testing::Values("sqlite", "pos
 
 TEST(DatabaseOpenTest, UrlsAndMissingFiles) {
   EXPECT_THROW((void)Database::Open("mysql://x"), InvalidArgumentError);
+  try {
+    (void)Database::Open("mysql://scanner:hunter2@db/crm");
+    FAIL();
+  } catch (const InvalidArgumentError& e) {
+    // The message names the scheme, never the credentials.
+    EXPECT_NE(std::string(e.what()).find("'mysql'"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+  }
   EXPECT_THROW((void)Database::Open("sqlite:"), InvalidArgumentError);
   EXPECT_THROW((void)Database::Open("sqlite:/no/such/dir/x.db", {.create = false}), NotFoundError);
   EXPECT_THROW((void)Database::Open("postgresql://nobody@127.0.0.1:1/none"), IoError);

@@ -123,6 +123,48 @@ TEST(SarifWriterTest, RejectsUnknownAndDuplicateRules) {
   EXPECT_THROW(SarifLog({.name = ""}), InvalidArgumentError);
 }
 
+TEST(SarifWriterTest, ExecutionNotificationsGoToTheInvocation) {
+  SarifLog log = ExampleLog();
+  log.AddExecutionNotification({.message = "warning only", .level = SarifLevel::kWarning});
+  nlohmann::json doc = log.ToJson();
+  EXPECT_EQ(SchemaErrors(doc), "");
+  // A warning does not make the run fail.
+  EXPECT_EQ(doc["runs"][0]["invocations"][0]["executionSuccessful"], true);
+
+  log.AddExecutionNotification({.message = "syntax error at or near \"(\"",
+                                .descriptor_id = "input_error",
+                                .uri = "schemas/broken.sql",
+                                .line = 3,
+                                .column = 11});
+  log.AddExecutionNotification({.message = "cannot open database", .uri = "db", .line = 0});
+  doc = log.ToJson();
+  EXPECT_EQ(SchemaErrors(doc), "");
+  const auto& invocation = doc["runs"][0]["invocations"][0];
+  EXPECT_EQ(invocation["executionSuccessful"], false);
+  const auto& notifications = invocation["toolExecutionNotifications"];
+  ASSERT_EQ(notifications.size(), 3U);
+  EXPECT_EQ(notifications[0]["level"], "warning");
+  EXPECT_FALSE(notifications[0].contains("locations"));
+  EXPECT_FALSE(notifications[0].contains("descriptor"));
+  const auto& error = notifications[1];
+  EXPECT_EQ(error["level"], "error");
+  EXPECT_EQ(error["message"]["text"], "syntax error at or near \"(\"");
+  EXPECT_EQ(error["descriptor"]["id"], "input_error");
+  const auto& location = error["locations"][0]["physicalLocation"];
+  EXPECT_EQ(location["artifactLocation"]["uri"], "schemas/broken.sql");
+  EXPECT_EQ(location["region"]["startLine"], 3);
+  EXPECT_EQ(location["region"]["startColumn"], 11);
+  // Without a line there is no region, only the artifact.
+  EXPECT_FALSE(notifications[2]["locations"][0]["physicalLocation"].contains("region"));
+  // Notifications are not results: the findings are untouched.
+  EXPECT_EQ(doc["runs"][0]["results"].size(), 3U);
+
+  // The schema check sees a broken notification.
+  doc["runs"][0]["invocations"][0]["toolExecutionNotifications"][1]["level"] = "fatal";
+  EXPECT_NE(SchemaErrors(doc), "");
+  EXPECT_THROW(log.AddExecutionNotification({.message = ""}), InvalidArgumentError);
+}
+
 TEST(SarifWriterTest, EmptyLogIsValid) {
   SarifLog log({.name = "rampart"});
   EXPECT_EQ(SchemaErrors(log.ToJson()), "");

@@ -74,6 +74,31 @@ TEST(AuditCliTest, FailOnExitsOneWhenAFindingReachesTheSeverity) {
   EXPECT_NE(bad.err.find("--fail-on"), std::string::npos);
 }
 
+TEST(AuditCliTest, SarifReportsUnreadableInputsAsNotifications) {
+  TempDir dir("cli_sarif_errors");
+  const std::string good = dir.Write("good.sql", kDdl);
+  const std::string bad =
+      dir.Write("broken.sql", "CREATE TABLE a (\n  id int,\n  name text,,\n);\n");
+  const auto run = RunRampart({"compliance", "scan", good, bad, "--format", "sarif"});
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  const auto doc = nlohmann::json::parse(run.out);
+  const auto& results = doc["runs"][0]["results"];
+  ASSERT_FALSE(results.empty());
+  for (const auto& result : results) {
+    const std::string uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+    EXPECT_EQ(fs::path(uri).filename().string(), "good.sql");
+  }
+  const auto& invocation = doc["runs"][0]["invocations"][0];
+  EXPECT_EQ(invocation["executionSuccessful"], false);
+  ASSERT_EQ(invocation["toolExecutionNotifications"].size(), 1U);
+  const auto& notification = invocation["toolExecutionNotifications"][0];
+  EXPECT_EQ(notification["level"], "error");
+  const auto& physical = notification["locations"][0]["physicalLocation"];
+  EXPECT_EQ(fs::path(physical["artifactLocation"]["uri"].get<std::string>()).filename().string(),
+            "broken.sql");
+  EXPECT_EQ(physical["region"]["startLine"], 3);
+}
+
 TEST(AuditCliTest, BaselineFailsOnlyOnNewFindings) {
   TempDir dir("cli_baseline");
   const std::string sql = dir.Write("schemas/crm.sql", kDdl);

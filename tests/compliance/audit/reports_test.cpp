@@ -270,6 +270,58 @@ TEST(BaselineTest, MalformedBaselinesAreLocated) {
   EXPECT_THROW((void)LoadBaseline("/nonexistent/baseline.json"), NotFoundError);
 }
 
+TEST(SarifErrorsTest, InputErrorsBecomeExecutionNotifications) {
+  TempDir dir("sarif_errors");
+  const std::string good = dir.Write("schemas/good.sql", "CREATE TABLE t (\n  email text\n);\n");
+  const std::string bad =
+      dir.Write("schemas/bad.sql", "CREATE TABLE a (\n  id int,\n  name text,,\n);\n");
+  const Scanner scanner;
+  ScanResult scan = scanner.ScanPaths({good, bad});
+  scanner.ScanDatabase("sqlite:" + dir.path().string() + "/missing.db", scan);
+  scanner.ScanDatabase("mysql://scanner:secret@db/crm", scan);
+  ASSERT_EQ(scan.errors.size(), 3U);
+  const AuditResult audit = RunAudit(scan, nullptr);
+  const nlohmann::json sarif = AuditToSarif(scan, audit, dir.path());
+  EXPECT_EQ(SarifSchemaErrors(sarif), "");
+  const auto& run = sarif["runs"][0];
+  // The good file's findings are still there, and no result is about the broken file.
+  ASSERT_FALSE(run["results"].empty());
+  for (const auto& result : run["results"]) {
+    EXPECT_EQ(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+              "schemas/good.sql");
+  }
+  const auto& invocation = run["invocations"][0];
+  EXPECT_EQ(invocation["executionSuccessful"], false);
+  const auto& notifications = invocation["toolExecutionNotifications"];
+  ASSERT_EQ(notifications.size(), 3U);
+  const auto& syntax = notifications[0];
+  EXPECT_EQ(syntax["level"], "error");
+  EXPECT_EQ(syntax["descriptor"]["id"], "input");
+  EXPECT_EQ(syntax["message"]["text"], scan.errors[0].message);
+  const auto& physical = syntax["locations"][0]["physicalLocation"];
+  EXPECT_EQ(physical["artifactLocation"]["uri"], "schemas/bad.sql");
+  EXPECT_EQ(physical["region"]["startLine"], 3);
+  EXPECT_EQ(physical["region"]["startColumn"], 13);
+  // A missing SQLite file is a file: its location has no region.
+  const auto& sqlite = notifications[1];
+  EXPECT_EQ(sqlite["descriptor"]["id"], "not_found");
+  EXPECT_EQ(sqlite["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "missing.db");
+  EXPECT_FALSE(sqlite["locations"][0]["physicalLocation"].contains("region"));
+  // A database URL is no artifact of the repository: no location, the redacted URL is in the
+  // message.
+  const auto& server = notifications[2];
+  EXPECT_FALSE(server.contains("locations"));
+  const std::string text = server["message"]["text"];
+  EXPECT_NE(text.find("mysql://scanner@db/crm"), std::string::npos) << text;
+  EXPECT_EQ(text.find("secret"), std::string::npos) << text;
+
+  // A clean scan says so.
+  const ScanResult clean = scanner.ScanPaths({good});
+  const nlohmann::json ok = AuditToSarif(clean, RunAudit(clean, nullptr), dir.path());
+  EXPECT_EQ(ok["runs"][0]["invocations"][0]["executionSuccessful"], true);
+  EXPECT_FALSE(ok["runs"][0]["invocations"][0].contains("toolExecutionNotifications"));
+}
+
 TEST(SarifUriTest, AbsolutePathsBecomeRelativeAndDatabasesHaveNoLocation) {
   ScanResult scan;
   AuditResult audit;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <rampart/common/database.h>
+#include <rampart/compliance/audit_report.h>
 #include <rampart/compliance/rules/audit.h>
 #include <rampart/compliance/rules/catalog.h>
 
@@ -245,8 +246,8 @@ TEST(KAnonymityRuleTest, PolicySetBelowKReportsTheSmallestClass) {
   EXPECT_EQ(k[0]->classes_below, 1);
   EXPECT_EQ(k[0]->rows_below, 2);
   EXPECT_EQ(k[0]->target_value, 3);
-  EXPECT_EQ(k[0]->location.line, 1);  // the header cell of birth_date
-  EXPECT_EQ(k[0]->location.column, 11);
+  EXPECT_EQ(k[0]->location.line, 1);  // the table: the CSV file's first line
+  EXPECT_EQ(k[0]->location.column, 1);
   EXPECT_NE(k[0]->message.find("k = 2 on 17 sampled rows"), std::string::npos);
   const auto l = FindingsOf(audit, kRuleLDiversityBelowTarget);
   ASSERT_EQ(l.size(), 1U);
@@ -463,6 +464,104 @@ TEST(SuppressionTest, ActiveSuppressionsSuppressExpiredOnesAreReported) {
   const AuditResult later = RunAudit(scan, &policy, {.today = CalendarDate{2026, 11, 30}});
   EXPECT_FALSE(FindingFor(later, kRuleNoDeclaredPurpose, "crm.customers.email")->suppressed);
   EXPECT_EQ(FindingsOf(later, kRuleExpiredSuppression).size(), 2U);
+}
+
+// Findings about a whole table point at the table's declaration, not at one of its columns.
+TEST(TablePositionTest, RetentionPointsAtTheCreateTableOfItsOwnTable) {
+  TempDir dir("table_positions");
+  struct Case {
+    const char* file;
+    const char* ddl;
+  };
+  // PostgreSQL (libpg_query), MySQL (backticks: the lexer) and SQLite (AUTOINCREMENT).
+  for (const Case& c : {
+           Case{"pg.sql",
+                "-- two tables\n"
+                "CREATE TABLE crm.customers (\n"
+                "  email text\n"
+                ");\n"
+                "\n"
+                "/* the /* second */ */ create table hr.staff (\n"
+                "  id int,\n"
+                "  phone text\n"
+                ");\n"},
+           Case{"my.sql",
+                "-- two tables\n"
+                "CREATE TABLE `crm`.`customers` (\n"
+                "  `email` text\n"
+                ");\n"
+                "\n"
+                "/* the second */ create table `hr`.`staff` (\n"
+                "  `id` int,\n"
+                "  `phone` text\n"
+                ");\n"},
+           Case{"lite.sql",
+                "-- two tables\n"
+                "CREATE TABLE customers (\n"
+                "  email text\n"
+                ");\n"
+                "\n"
+                "/* the second */ create table staff (\n"
+                "  id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+                "  phone text\n"
+                ");\n"},
+       }) {
+    SCOPED_TRACE(c.file);
+    const std::string file = dir.Write(c.file, c.ddl);
+    const ScanResult scan = Scanner().ScanPaths({file});
+    ASSERT_TRUE(scan.errors.empty()) << scan.errors[0].message;
+    ASSERT_EQ(scan.tables.size(), 2U);
+    const AuditResult audit = Audit(scan, nullptr);
+    const auto retention = FindingsOf(audit, kRuleNoRetentionPeriod);
+    ASSERT_EQ(retention.size(), 2U);
+    for (const Finding* f : retention) {
+      EXPECT_EQ(f->location.file, file);
+      const bool staff = f->target.find("staff") != std::string::npos;
+      EXPECT_EQ(f->location.line, staff ? 6 : 2) << f->target;
+      EXPECT_EQ(f->location.column, staff ? (c.file == std::string("pg.sql") ? 24 : 18) : 1)
+          << f->target;
+    }
+    // Every report shows that position.
+    const std::string staff_at = file + ":6:" + (c.file == std::string("pg.sql") ? "24" : "18");
+    const nlohmann::json json = AuditToJson(scan, nullptr, audit);
+    bool in_json = false;
+    for (const auto& f : json["findings"]) {
+      if (f["rule"] == kRuleNoRetentionPeriod && f["location"] == staff_at) {
+        in_json = f["line"] == 6;
+      }
+    }
+    EXPECT_TRUE(in_json);
+    EXPECT_EQ(json["tables"][1]["location"]["line"], 6);
+    // Markdown escapes the '_' of the temporary directory's name.
+    const std::string md_at = std::string(c.file) + ":6:" + staff_at.substr(staff_at.size() - 2);
+    EXPECT_NE(AuditToMarkdown(scan, nullptr, audit).find(md_at), std::string::npos);
+    EXPECT_NE(AuditToHtml(scan, nullptr, audit).find(staff_at), std::string::npos);
+  }
+}
+
+TEST(TablePositionTest, KAnonymityAndJsonSchemaTablesPointAtTheTable) {
+  TempDir dir("table_positions_qi");
+  const std::string schema = dir.Write("person.json",
+                                       "\n  {\"title\": \"person\", \"type\": \"object\",\n"
+                                       "   \"properties\": {\"email\": {\"type\": \"string\"}}}\n");
+  const std::string csv = dir.Write("people.csv",
+                                    "id,birth_date,zip_code,gender\n"
+                                    "1,1980-01-02,10115,f\n"
+                                    "2,1981-03-04,10117,m\n"
+                                    "3,1982-05-06,10119,f\n");
+  const ScanResult scan = Scanner().ScanPaths({schema, csv});
+  ASSERT_TRUE(scan.errors.empty()) << scan.errors[0].message;
+  ASSERT_EQ(scan.tables.size(), 2U);
+  const AuditResult audit = Audit(scan, nullptr);
+  const Finding* json_retention = FindingFor(audit, kRuleNoRetentionPeriod, "person");
+  ASSERT_NE(json_retention, nullptr);
+  EXPECT_EQ(json_retention->location.line, 2);  // the root object's '{'
+  EXPECT_EQ(json_retention->location.column, 3);
+  const auto k = FindingsOf(audit, kRuleKAnonymityBelowTarget);
+  ASSERT_EQ(k.size(), 1U);
+  EXPECT_EQ(k[0]->location.file, csv);
+  EXPECT_EQ(k[0]->location.line, 1);
+  EXPECT_EQ(k[0]->location.column, 1);
 }
 
 TEST(FingerprintTest, StableAcrossDirectoriesAndLineShiftsDistinctAcrossTargets) {

@@ -49,7 +49,9 @@ struct ProcessingRecord {
                                       const AuditResult& audit);
 // Artifact URIs are made relative to `base_directory` (default: the current directory), which
 // is what code-scanning services expect when the scan runs at the repository root. Findings
-// without a file position (live databases) carry no location.
+// without a file position (live databases) carry no location. The scan's errors (inputs that
+// could not be read) become error notifications of the invocation, which is then marked
+// executionSuccessful: false.
 [[nodiscard]] nlohmann::json AuditToSarif(const ScanResult& scan, const AuditResult& audit,
                                           const std::filesystem::path& base_directory = {});
 // One test case per rule that found nothing, one failing case per active finding, one skipped

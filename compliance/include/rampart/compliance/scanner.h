@@ -47,6 +47,15 @@ struct ColumnResult {
   std::size_t values_matched = 0;
 };
 
+// A scanned table and where it is declared, for findings about the whole table (retention,
+// k-anonymity): the CREATE TABLE keyword, the JSON Schema object (or its definition's key), the
+// Avro record's name, line 1 of a CSV file; databases: the table name in `location.field`.
+struct TableResult {
+  std::string source;  // as ColumnResult::source
+  std::string table;   // as ColumnResult::table
+  SourceLocation location;
+};
+
 struct ScanError {
   SourceLocation location;
   std::string kind;  // ErrorKindName
@@ -62,6 +71,7 @@ struct ScanOptions {
 
 struct ScanResult {
   std::vector<std::string> sources;  // every file or database that was read
+  std::vector<TableResult> tables;   // every table of every source, in reading order
   std::vector<ColumnResult> columns;
   std::vector<ScanError> errors;
 
