@@ -103,7 +103,7 @@ std::vector<std::vector<std::string>> ReadPublicGroups(const std::string& path) 
 
 std::string CellText(const DbValue& value, bool noisy) {
   if (IsNull(value)) return "";
-  if (noisy) return FormatSignificant(DbValueToDouble(value), 6);
+  if (noisy) return FormatSignificant(DbValueAsDouble(value), 6);
   return DbValueToString(value);
 }
 
@@ -223,7 +223,7 @@ std::string FormatCsv(const privacy::ReleasedTable& table) {
       if (IsNull(row[c])) {
         cell = "";
       } else if (table.noisy[c]) {
-        cell = fmt::format("{}", DbValueToDouble(row[c]));
+        cell = fmt::format("{}", DbValueAsDouble(row[c]));
       } else {
         cell = DbValueToString(row[c]);
       }

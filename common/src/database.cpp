@@ -23,7 +23,7 @@ std::string DbValueToString(const DbValue& value) {
   return "";
 }
 
-double DbValueToDouble(const DbValue& value) {
+double DbValueAsDouble(const DbValue& value) {
   if (const auto* i = std::get_if<std::int64_t>(&value)) return static_cast<double>(*i);
   if (const auto* d = std::get_if<double>(&value)) return *d;
   if (const auto* s = std::get_if<std::string>(&value)) {

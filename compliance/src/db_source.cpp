@@ -132,7 +132,7 @@ Source ReadDatabase(std::string_view url, const DatabaseScanOptions& options) {
       double estimated_rows = 0;
       if (!meta.rows.empty()) {
         table.comment = DbValueToString(meta.rows[0][0]);
-        estimated_rows = DbValueToDouble(meta.rows[0][1]);
+        estimated_rows = DbValueAsDouble(meta.rows[0][1]);
       }
       const auto wanted = static_cast<double>(options.sample_rows);
       if (estimated_rows > 20.0 * wanted) {

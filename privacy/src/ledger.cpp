@@ -55,7 +55,7 @@ std::string Text(const DbValue& value) {
 
 std::int64_t Integer(const DbValue& value) {
   if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
-  return static_cast<std::int64_t>(DbValueToDouble(value));
+  return static_cast<std::int64_t>(DbValueAsDouble(value));
 }
 
 void CheckName(std::string_view name) {
@@ -104,8 +104,8 @@ DatasetBudget ReadDataset(Database& db, std::string_view name, bool lock) {
   }
   const DbRow& row = result.rows.front();
   return {.name = Text(row[0]),
-          .epsilon_cap = DbValueToDouble(row[1]),
-          .delta_cap = DbValueToDouble(row[2]),
+          .epsilon_cap = DbValueAsDouble(row[1]),
+          .delta_cap = DbValueAsDouble(row[2]),
           .accountant = ParseAccountantKind(Text(row[3])),
           .created_at = Text(row[4])};
 }

@@ -98,7 +98,7 @@ std::vector<FoundBounds> FindApproxBounds(Database& db, const BoundedQuery& quer
       const auto integer = [](const DbValue& value) -> std::int64_t {
         if (const auto* i = std::get_if<std::int64_t>(&value)) return *i;
         if (IsNull(value)) return 0;
-        const double real = DbValueToDouble(value);
+        const double real = DbValueAsDouble(value);
         if (real != std::floor(real) || std::fabs(real) > 9.0e15) {
           throw InternalError("the ApproxBounds query returned a non-integer");
         }

@@ -13,7 +13,7 @@ namespace {
 std::int64_t AsInteger(const DbValue& value, std::string_view column) {
   if (IsNull(value)) return 0;  // SUM over no non-NULL value
   if (const auto* integer = std::get_if<std::int64_t>(&value)) return *integer;
-  const double real = DbValueToDouble(value);
+  const double real = DbValueAsDouble(value);
   if (real != std::floor(real) || std::fabs(real) > 9.0e15) {
     throw InternalError(fmt::format("column {} of the bounded query is not an integer: {}", column,
                                     DbValueToString(value)));
@@ -45,7 +45,7 @@ bool CellLess(const DbValue& a, const DbValue& b) {
     if (a_text != b_text) return !a_text;  // numbers before text
     return std::get<std::string>(a) < std::get<std::string>(b);
   }
-  return DbValueToDouble(a) < DbValueToDouble(b);
+  return DbValueAsDouble(a) < DbValueAsDouble(b);
 }
 
 }  // namespace

@@ -60,7 +60,7 @@ TEST_P(DatabaseTest, ParametersRoundTripWithTypes) {
   EXPECT_EQ(std::get<std::string>(result.rows[0][1]), "it's ?");
   EXPECT_EQ(std::get<double>(result.rows[0][2]), 0.1);
   EXPECT_TRUE(IsNull(result.rows[1][1]));
-  EXPECT_EQ(DbValueToDouble(result.rows[1][2]), -2.5);
+  EXPECT_EQ(DbValueAsDouble(result.rows[1][2]), -2.5);
 }
 
 TEST_P(DatabaseTest, TransactionRollsBackUnlessCommitted) {

@@ -128,8 +128,8 @@ TEST_F(QueryCliTest, HugeEpsilonMatchesTheExactAnswersAndSeedWarns) {
   for (std::size_t i = 0; i < exact.rows.size(); ++i) {
     const auto& row = doc["rows"][i];
     EXPECT_EQ(row["category"].get<std::string>(), DbValueToString(exact.rows[i][0]));
-    EXPECT_NEAR(row["n"].get<double>(), DbValueToDouble(exact.rows[i][1]), 0.5);
-    EXPECT_NEAR(row["total"].get<double>(), DbValueToDouble(exact.rows[i][2]), 0.05);
+    EXPECT_NEAR(row["n"].get<double>(), DbValueAsDouble(exact.rows[i][1]), 0.5);
+    EXPECT_NEAR(row["total"].get<double>(), DbValueAsDouble(exact.rows[i][2]), 0.05);
   }
 }
 

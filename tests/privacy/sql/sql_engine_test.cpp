@@ -34,7 +34,7 @@ std::map<std::string, BoundedGroup> ByKey(const BoundedAggregates& aggregates) {
 }
 
 double AsDouble(const DbValue& value) {
-  return IsNull(value) ? 0.0 : DbValueToDouble(value);
+  return IsNull(value) ? 0.0 : DbValueAsDouble(value);
 }
 
 class SqlEngineTest : public ::testing::TestWithParam<QueryShape> {
@@ -189,19 +189,22 @@ TEST_P(SqlEngineTest, ActiveBoundsHoldOnEveryEngine) {
 INSTANTIATE_TEST_SUITE_P(Shapes, SqlEngineTest, ::testing::ValuesIn(SupportedShapes()),
                          [](const auto& param_info) { return param_info.param.name; });
 
+// The database of a test parameterized by engine: "postgres" (nullptr when no server is
+// configured) or "sqlite" (the temporary file).
+std::unique_ptr<Database> OpenEngine(const std::string& engine, const TempSqlite& file) {
+  if (engine != "postgres") return Database::Open(file.url());
+  if (PostgresUrl().empty()) return nullptr;
+  return testing::OpenPostgresSchema();
+}
+
 // One unit with 10 000 rows moves a count by at most its bound (max rows per group) per group
 // and by at most L0 * C in total; its sum by at most C * max|bound|.
 class HeavyUnitTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HeavyUnitTest, TenThousandRowsMoveACountByAtMostTheBound) {
   TempSqlite file("heavy");
-  std::unique_ptr<Database> db;
-  if (GetParam() == "postgres") {
-    if (PostgresUrl().empty()) GTEST_SKIP() << "RAMPART_TEST_POSTGRES_URL not set";
-    db = testing::OpenPostgresSchema();
-  } else {
-    db = Database::Open(file.url());
-  }
+  std::unique_ptr<Database> db = OpenEngine(GetParam(), file);
+  if (db == nullptr) GTEST_SKIP() << "RAMPART_TEST_POSTGRES_URL not set";
   db->Execute(
       "DROP TABLE IF EXISTS heavy_rows; CREATE TABLE heavy_rows (person_id INTEGER, grp "
       "TEXT, amount DOUBLE PRECISION)");
@@ -278,13 +281,8 @@ class IntegerGuardTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(IntegerGuardTest, TotalsStayInTheBoxWhenRowsOvershoot) {
   TempSqlite file("guard");
-  std::unique_ptr<Database> db;
-  if (GetParam() == "postgres") {
-    if (PostgresUrl().empty()) GTEST_SKIP() << "RAMPART_TEST_POSTGRES_URL not set";
-    db = testing::OpenPostgresSchema();
-  } else {
-    db = Database::Open(file.url());
-  }
+  std::unique_ptr<Database> db = OpenEngine(GetParam(), file);
+  if (db == nullptr) GTEST_SKIP() << "RAMPART_TEST_POSTGRES_URL not set";
   db->Execute(
       "DROP TABLE IF EXISTS guard_rows; CREATE TABLE guard_rows (person_id INTEGER, grp TEXT, "
       "amount DOUBLE PRECISION)");

@@ -59,13 +59,13 @@ TEST(SqlNoiseTest, HugeEpsilonMatchesTheExactSqlAnswers) {
   ASSERT_EQ(table.rows.size(), exact.rows.size());
   for (std::size_t i = 0; i < exact.rows.size(); ++i) {
     EXPECT_EQ(DbValueToString(table.rows[i][0]), DbValueToString(exact.rows[i][0]));
-    EXPECT_NEAR(DbValueToDouble(table.rows[i][1]), DbValueToDouble(exact.rows[i][1]), 0.5);
-    EXPECT_NEAR(DbValueToDouble(table.rows[i][2]), DbValueToDouble(exact.rows[i][2]), 0.05);
-    EXPECT_NEAR(DbValueToDouble(table.rows[i][3]), DbValueToDouble(exact.rows[i][3]), 1e-5);
+    EXPECT_NEAR(DbValueAsDouble(table.rows[i][1]), DbValueAsDouble(exact.rows[i][1]), 0.5);
+    EXPECT_NEAR(DbValueAsDouble(table.rows[i][2]), DbValueAsDouble(exact.rows[i][2]), 0.05);
+    EXPECT_NEAR(DbValueAsDouble(table.rows[i][3]), DbValueAsDouble(exact.rows[i][3]), 1e-5);
     // The interval holds the exact answer and is tiny at this epsilon.
     const auto& ci = *table.intervals[i][1];
-    EXPECT_LE(ci[0], DbValueToDouble(exact.rows[i][1]));
-    EXPECT_GE(ci[1], DbValueToDouble(exact.rows[i][1]));
+    EXPECT_LE(ci[0], DbValueAsDouble(exact.rows[i][1]));
+    EXPECT_GE(ci[1], DbValueAsDouble(exact.rows[i][1]));
     EXPECT_LE(ci[1] - ci[0], 2.0);
   }
 }

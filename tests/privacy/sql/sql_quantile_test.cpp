@@ -166,10 +166,10 @@ TEST(SqlQuantileTest, AccurateOnAKnownDistribution) {
   for (std::uint64_t seed = 1; seed <= 200; ++seed) {
     MechanismNoiseSource noise(seed);
     const ReleasedTable table = ReleaseQuery(query, plan, aggregates, noise);
-    medians.insert(DbValueToDouble(table.rows[0][0]));
+    medians.insert(DbValueAsDouble(table.rows[0][0]));
     worst_median =
-        std::max(worst_median, std::fabs(DbValueToDouble(table.rows[0][0]) - exact_median));
-    worst_p90 = std::max(worst_p90, std::fabs(DbValueToDouble(table.rows[0][1]) - exact_p90));
+        std::max(worst_median, std::fabs(DbValueAsDouble(table.rows[0][0]) - exact_median));
+    worst_p90 = std::max(worst_p90, std::fabs(DbValueAsDouble(table.rows[0][1]) - exact_p90));
     EXPECT_FALSE(table.intervals[0][0].has_value());
     // Reported instead: the rank error bound of each quantile column at 95 %.
     ASSERT_EQ(table.rank_error_bounds.size(), 2U);

@@ -91,7 +91,7 @@ SqlQueryOptions Unbounded() {
 }
 
 double Cell(const ReleasedTable& table, std::size_t row, std::size_t column) {
-  return DbValueToDouble(table.rows.at(row).at(column));
+  return DbValueAsDouble(table.rows.at(row).at(column));
 }
 
 TEST(SqlReleaseTest, ZeroNoiseReproducesTheExactSqlAnswers) {
@@ -121,12 +121,12 @@ TEST(SqlReleaseTest, ZeroNoiseReproducesTheExactSqlAnswers) {
     const auto& row = exact.rows[e];
     const std::size_t i = released_row[e];
     EXPECT_EQ(DbValueToString(table.rows[i][0]), DbValueToString(row[0]));
-    EXPECT_DOUBLE_EQ(Cell(table, i, 1), DbValueToDouble(row[1]));
-    EXPECT_DOUBLE_EQ(Cell(table, i, 2), DbValueToDouble(row[2]));
-    EXPECT_NEAR(Cell(table, i, 3), DbValueToDouble(row[3]), 1e-4);
-    EXPECT_NEAR(Cell(table, i, 4), DbValueToDouble(row[4]), 1e-6);
-    EXPECT_NEAR(Cell(table, i, 5), DbValueToDouble(row[5]), 1e-4);
-    EXPECT_NEAR(Cell(table, i, 6), std::sqrt(DbValueToDouble(row[5])), 1e-5);
+    EXPECT_DOUBLE_EQ(Cell(table, i, 1), DbValueAsDouble(row[1]));
+    EXPECT_DOUBLE_EQ(Cell(table, i, 2), DbValueAsDouble(row[2]));
+    EXPECT_NEAR(Cell(table, i, 3), DbValueAsDouble(row[3]), 1e-4);
+    EXPECT_NEAR(Cell(table, i, 4), DbValueAsDouble(row[4]), 1e-6);
+    EXPECT_NEAR(Cell(table, i, 5), DbValueAsDouble(row[5]), 1e-4);
+    EXPECT_NEAR(Cell(table, i, 6), std::sqrt(DbValueAsDouble(row[5])), 1e-5);
     // Zero noise: every interval is the point itself (up to rounding).
     EXPECT_NEAR((*table.intervals[i][1])[0], Cell(table, i, 1), 1e-9);
     EXPECT_NEAR((*table.intervals[i][1])[1], Cell(table, i, 1), 1e-9);
@@ -138,9 +138,9 @@ TEST(SqlReleaseTest, ZeroNoiseReproducesTheExactSqlAnswers) {
         "SELECT amount FROM purchases WHERE amount IS NOT NULL AND category = ? ORDER BY amount",
         {row[0]});
     const std::size_t n = values.rows.size();
-    const double median = n % 2 == 1 ? DbValueToDouble(values.rows[n / 2][0])
-                                     : (DbValueToDouble(values.rows[n / 2 - 1][0]) +
-                                        DbValueToDouble(values.rows[n / 2][0])) /
+    const double median = n % 2 == 1 ? DbValueAsDouble(values.rows[n / 2][0])
+                                     : (DbValueAsDouble(values.rows[n / 2 - 1][0]) +
+                                        DbValueAsDouble(values.rows[n / 2][0])) /
                                            2.0;
     EXPECT_NEAR(Cell(table, i, 7), median, 100.0 / 1024.0 + 1e-9);
   }

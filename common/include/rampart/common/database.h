@@ -32,7 +32,7 @@ using DbValue = std::variant<std::monostate, std::int64_t, double, std::string>;
 // Text form of a value for reports ("" for NULL, shortest round-trip text for reals).
 [[nodiscard]] std::string DbValueToString(const DbValue& value);
 // The value as a double: integers and reals directly, text parsed; throws InputError otherwise.
-[[nodiscard]] double DbValueToDouble(const DbValue& value);
+[[nodiscard]] double DbValueAsDouble(const DbValue& value);
 
 using DbRow = std::vector<DbValue>;
 
