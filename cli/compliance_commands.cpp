@@ -73,10 +73,11 @@ int RunDetect(const DetectArgs& args, const Context& context) {
       out += ToJsonText({{"line", number}, {"entities", entities}}, -1);
     } else {
       for (const auto& d : found) {
-        table.rows.push_back(
-            {std::to_string(number), std::to_string(d.start), std::to_string(d.end),
-             std::string(compliance::EntityName(d.entity)), d.subtype, d.validated ? "yes" : "no",
-             FormatSignificant(d.confidence, 2), line.substr(d.start, d.end - d.start)});
+        table.rows.push_back({std::to_string(number), std::to_string(d.start),
+                              std::to_string(d.end), std::string(compliance::EntityName(d.entity)),
+                              std::string(d.subtype), d.validated ? "yes" : "no",
+                              FormatSignificant(d.confidence, 2),
+                              line.substr(d.start, d.end - d.start)});
       }
     }
     // Stream JSON Lines in blocks so a large input does not accumulate in memory.

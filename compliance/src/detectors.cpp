@@ -4,9 +4,11 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <functional>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
-#include <unordered_map>
 
 #include <hs.h>
 #if defined(__SSE2__)
@@ -142,6 +144,39 @@ constexpr bool IsSep(char c) {
   return c == ' ' || c == '-';
 }
 
+// Detection::subtype views static storage. The subtypes are literals but for two kinds of
+// codes: an IBAN's country, taken from the text (letters of either case, as IbanValid accepts
+// them), and a phone number's region, from libphonenumber (two capitals, or "001" for
+// non-geographic numbers). Two-letter codes view a table of all 52 x 52 pairs; any other code
+// (none that libphonenumber has today) is kept once in a set that never shrinks.
+std::string_view StaticCode(std::string_view code) {
+  constexpr std::size_t kLetters = 52;
+  static constexpr std::array<char, kLetters* kLetters* 2> kPairs = [] {
+    std::array<char, kLetters * kLetters * 2> table{};
+    const auto letter = [](std::size_t k) {
+      return static_cast<char>(k < 26 ? 'A' + k : 'a' + (k - 26));
+    };
+    for (std::size_t i = 0; i < kLetters * kLetters; ++i) {
+      table[2 * i] = letter(i / kLetters);
+      table[2 * i + 1] = letter(i % kLetters);
+    }
+    return table;
+  }();
+  const auto index = [](char c) -> std::size_t {
+    if (c >= 'A' && c <= 'Z') return static_cast<std::size_t>(c - 'A');
+    if (c >= 'a' && c <= 'z') return static_cast<std::size_t>(c - 'a') + 26;
+    return kLetters;
+  };
+  if (code.size() == 2 && index(code[0]) < kLetters && index(code[1]) < kLetters) {
+    return {kPairs.data() + 2 * (index(code[0]) * kLetters + index(code[1])), 2};
+  }
+  if (code == "001") return "001";
+  static std::mutex mutex;
+  static std::set<std::string, std::less<>> others;
+  const std::lock_guard lock(mutex);
+  return *others.emplace(code).first;
+}
+
 // libphonenumber needs ~30 us per number (ICU regular expressions over its metadata), which
 // would cap a scan at a few MB/s on data with a phone number per row. Its metadata decides
 // validity by leading digits and length (number ranges are allocated by prefix), so results are
@@ -151,7 +186,7 @@ constexpr bool IsSep(char c) {
 // stay in the second-level cache, where 56-byte entries holding a std::string did not.
 class PhoneMemo {
  public:
-  // The region of a valid number, or nullopt; the view stays valid until the next call.
+  // The region of a valid number (static storage: StaticCode), or nullopt.
   std::optional<std::string_view> Region(std::string_view span) {
     // Key: the prefix form (2 bits), the digit count (6 bits) and the first 7 digits as a number
     // (24 bits: below 10^7 < 2^24); with the count fixed, leading zeros cannot collide.
@@ -172,15 +207,14 @@ class PhoneMemo {
       const std::optional<std::string> region = PhoneRegion(span);
       if (region && region->size() > entry.region.size()) {  // no region code: not cached
         entry.info = kEmpty;
-        long_region_ = *region;
-        return std::string_view(long_region_);
+        return StaticCode(*region);
       }
       entry.key = key;
       entry.info = region ? static_cast<std::uint8_t>(kValid + region->size()) : kInvalid;
       if (region) std::copy(region->begin(), region->end(), entry.region.begin());
     }
     if (entry.info == kInvalid) return std::nullopt;
-    return std::string_view(entry.region.data(), entry.info - kValid);
+    return StaticCode(std::string_view(entry.region.data(), entry.info - kValid));
   }
 
  private:
@@ -195,7 +229,6 @@ class PhoneMemo {
   static_assert(sizeof(Entry) == 8);
   static constexpr unsigned kBits = 14;
   std::vector<Entry> cache_;
-  std::string long_region_;
 };
 
 bool HasLayout(std::string_view span, std::initializer_list<std::size_t> groups) {
@@ -290,7 +323,7 @@ class Extractor {
   // the order in which the two arrive (the rule is "drop d if some detection strictly contains
   // it"), so dropping one early cannot change the result; an arrival out of order switches this
   // off and leaves the sort and the drop to Detect.
-  // Inlined at each call: the subtypes are mostly literals, whose copy then needs no call.
+  // `subtype` must be static storage (a literal or StaticCode): Detection::subtype views it.
   [[gnu::always_inline]] void Add(Entity entity, std::string_view subtype, std::size_t start,
                                   std::size_t end, bool validated, double confidence) {
     ++added_;
@@ -299,9 +332,9 @@ class Extractor {
       const bool after_last =
           start > last.start ||
           (start == last.start &&
-           (end < last.end || (end == last.end && (entity > last.entity ||
-                                                   (entity == last.entity &&
-                                                    subtype >= std::string_view(last.subtype))))));
+           (end < last.end ||
+            (end == last.end &&
+             (entity > last.entity || (entity == last.entity && subtype >= last.subtype)))));
       if (!after_last) {
         in_order_ = false;
       } else if (start >= cover_start_ && end <= cover_end_ &&
@@ -313,8 +346,7 @@ class Extractor {
       cover_start_ = start;
       cover_end_ = end;
     }
-    // Constructed from the characters, not assigned: the short-string path inlines.
-    out_.push_back(Detection{entity, std::string(subtype), start, end, validated, confidence});
+    out_.push_back(Detection{entity, subtype, start, end, validated, confidence});
   }
 
   void Email(std::size_t to, std::size_t& covered) {
@@ -456,7 +488,7 @@ class Extractor {
       if (!BoundaryAfter(end) && !(end < text_.size() && text_[end] == ' ')) continue;
       if (IbanValid(text_.substr(start, end - start))) {
         covered = std::max(covered, end);
-        Add(Entity::kIban, text_.substr(start, 2), start, end, true, 0.97);
+        Add(Entity::kIban, StaticCode(text_.substr(start, 2)), start, end, true, 0.97);
         return;
       }
     }

@@ -17,8 +17,9 @@ namespace {
 std::string Describe(std::string_view text, const std::vector<Detection>& found) {
   std::string out;
   for (const Detection& d : found) {
-    out += std::string(EntityName(d.entity)) + "/" + d.subtype + "[" + std::to_string(d.start) +
-           "," + std::to_string(d.end) + ")=" + std::string(text.substr(d.start, d.end - d.start)) +
+    out += std::string(EntityName(d.entity)) + "/" + std::string(d.subtype) + "[" +
+           std::to_string(d.start) + "," + std::to_string(d.end) +
+           ")=" + std::string(text.substr(d.start, d.end - d.start)) +
            (d.validated ? " v " : " - ") + std::to_string(d.confidence) + "\n";
   }
   return out;

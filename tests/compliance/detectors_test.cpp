@@ -21,7 +21,7 @@ std::vector<Found> Scan(std::string_view text) {
   ValueDetector detector;
   std::vector<Found> found;
   for (const Detection& d : detector.Detect(text)) {
-    found.push_back({std::string(EntityName(d.entity)), d.subtype,
+    found.push_back({std::string(EntityName(d.entity)), std::string(d.subtype),
                      std::string(text.substr(d.start, d.end - d.start))});
   }
   return found;
