@@ -886,7 +886,7 @@ class WordScanner {
     if (((length == 2 || length == 4) && At(end, '-')) || length >= 32) HexWord(start, end);
   }
 
-  [[gnu::noinline]] void CandidateWord(std::size_t start, std::size_t end, unsigned mask) {
+  void CandidateWord(std::size_t start, std::size_t end, unsigned mask) {
     FlushTriggers(start);
     OnWord(start, end, mask);
   }
@@ -1017,36 +1017,46 @@ class WordScanner {
     return Back(j, [&](std::size_t k) { return text_[k] == '-' || text_[k] == ' '; });
   }
 
+  // The checks of a word with a letter (or a digit word after '.'). Each pattern family is a
+  // function of its own, called only when the word's classes and length allow it: most words
+  // that get here need one family or none, and they do not pay for the others' stack frame.
   void OnWord(std::size_t start, std::size_t end, unsigned mask) {
     const std::size_t length = end - start;
     const bool has_digit = (mask & kClassDigit) != 0;
     if (mask == kClassDigit) {
       DigitRun(start, end);
-    } else if (has_digit && (mask & kClassUpper) != 0 && length >= 4 && Upper(start) &&
-               Upper(start + 1) && Digit(start + 2) && Digit(start + 3)) {
-      // [A-Z]{2}\d{2} ?[A-Z0-9]{4}: the extractor needs a word start, so only a word's head
-      // counts.
-      if (length >= 8 && UpperOrDigit(start + 4) && UpperOrDigit(start + 5) &&
-          UpperOrDigit(start + 6) && UpperOrDigit(start + 7)) {
-        extractor_.OnTrigger(Kind::kIban, start + 8);
-      } else if (length == 4 && At(end, ' ') && UpperOrDigit(end + 1) && UpperOrDigit(end + 2) &&
-                 UpperOrDigit(end + 3) && UpperOrDigit(end + 4)) {
-        extractor_.OnTrigger(Kind::kIban, start + 9);
-      }
+    } else if (has_digit && (mask & kClassUpper) != 0 && length >= 4) {
+      IbanHead(start, end);
     }
     // Every pattern of LetterEnd but the codice fiscale needs a digit in this word or, for a
     // one-letter word, right before it: prose words are skipped here.
     if ((has_digit || length == 1 || length == 16) && Letter(end - 1)) LetterEnd(start, end);
-    if (start > 0 && text_[start - 1] == '.') {
-      if (Digit(start)) DotNumber(start);
-      // [0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4} ends 4 bytes into this word.
-      if (start >= 10 && At(start - 6, '.') && HexRun(start - 10, 4) && HexRun(start - 5, 4) &&
-          HexRun(start, 4)) {
-        extractor_.OnTrigger(Kind::kMac, start + 4);
-      }
-    }
+    if (start > 0 && text_[start - 1] == '.') AfterDot(start);
     if ((mask & kClassNonHex) == 0 && (length == 2 || length == 4 || length >= 32)) {
       HexWord(start, end);
+    }
+  }
+
+  // [A-Z]{2}\d{2} ?[A-Z0-9]{4}: the extractor needs a word start, so only a word's head counts.
+  [[gnu::noinline]] void IbanHead(std::size_t start, std::size_t end) {
+    const std::size_t length = end - start;
+    if (!Upper(start) || !Upper(start + 1) || !Digit(start + 2) || !Digit(start + 3)) return;
+    if (length >= 8 && UpperOrDigit(start + 4) && UpperOrDigit(start + 5) &&
+        UpperOrDigit(start + 6) && UpperOrDigit(start + 7)) {
+      extractor_.OnTrigger(Kind::kIban, start + 8);
+    } else if (length == 4 && At(end, ' ') && UpperOrDigit(end + 1) && UpperOrDigit(end + 2) &&
+               UpperOrDigit(end + 3) && UpperOrDigit(end + 4)) {
+      extractor_.OnTrigger(Kind::kIban, start + 9);
+    }
+  }
+
+  // A word right after '.'.
+  [[gnu::noinline]] void AfterDot(std::size_t start) {
+    if (Digit(start)) DotNumber(start);
+    // [0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4} ends 4 bytes into this word.
+    if (start >= 10 && At(start - 6, '.') && HexRun(start - 10, 4) && HexRun(start - 5, 4) &&
+        HexRun(start, 4)) {
+      extractor_.OnTrigger(Kind::kMac, start + 4);
     }
   }
 
@@ -1062,7 +1072,7 @@ class WordScanner {
 
   // Patterns that end with a letter: codice fiscale (a whole 16-byte word), and, before a \b,
   // UK NINO, Spanish DNI and NIE, UK postcodes. Each is matched backwards from the word end.
-  void LetterEnd(std::size_t start, std::size_t end) {
+  [[gnu::noinline]] void LetterEnd(std::size_t start, std::size_t end) {
     if (end - start == 16 && CodiceFiscaleShape(start)) {
       extractor_.OnTrigger(Kind::kCodiceFiscale, end);
     }
@@ -1159,7 +1169,7 @@ class WordScanner {
   }
 
   // Words of hex digits only: UUID heads, MAC addresses and hashes.
-  void HexWord(std::size_t start, std::size_t end) {
+  [[gnu::noinline]] void HexWord(std::size_t start, std::size_t end) {
     const std::size_t length = end - start;
     // [0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}- ends after this word's '-'.
     if (length == 4 && At(end, '-') && start >= 9 && At(start - 1, '-') && HexRun(start - 9, 8)) {
