@@ -989,6 +989,23 @@ class WordScanner {
   [[nodiscard]] bool At(std::size_t i, char c) const {
     return i < text_.size() && text_[i] == c;
   }
+  // The same tests without the bounds check, for offsets below one already known to be in the
+  // text: the backward checks run on most words.
+  [[nodiscard]] bool DigitAt(std::size_t i) const {
+    return IsDigit(text_[i]);
+  }
+  [[nodiscard]] bool UpperAt(std::size_t i) const {
+    return (Class(i) & kClassUpper) != 0;
+  }
+  [[nodiscard]] bool HexAt(std::size_t i) const {
+    return Class(i) != 0 && (Class(i) & kClassNonHex) == 0;
+  }
+  [[nodiscard]] bool HexRunAt(std::size_t from, std::size_t count) const {
+    for (std::size_t k = 0; k < count; ++k) {
+      if (!HexAt(from + k)) return false;
+    }
+    return true;
+  }
   // Regex \b after a word that ends at `end`: the next byte is no word character. Words stop at
   // any byte that is not a letter or digit, so only '_' remains to exclude.
   [[nodiscard]] bool WordBoundaryAfter(std::size_t end) const {
@@ -1009,7 +1026,7 @@ class WordScanner {
   }
   bool BackDigits(std::size_t& j, std::size_t count) const {
     for (std::size_t k = 0; k < count; ++k) {
-      if (!Back(j, [&](std::size_t p) { return Digit(p); })) return false;
+      if (!Back(j, [&](std::size_t p) { return DigitAt(p); })) return false;
     }
     return true;
   }
@@ -1054,8 +1071,8 @@ class WordScanner {
   [[gnu::noinline]] void AfterDot(std::size_t start) {
     if (Digit(start)) DotNumber(start);
     // [0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4} ends 4 bytes into this word.
-    if (start >= 10 && At(start - 6, '.') && HexRun(start - 10, 4) && HexRun(start - 5, 4) &&
-        HexRun(start, 4)) {
+    if (start >= 10 && text_[start - 6] == '.' && HexRunAt(start - 10, 4) &&
+        HexRunAt(start - 5, 4) && HexRun(start, 4)) {
       extractor_.OnTrigger(Kind::kMac, start + 4);
     }
   }
@@ -1064,7 +1081,7 @@ class WordScanner {
   // once it holds 9 digits, every word end followed by a non-word byte is a match end.
   void DigitRun(std::size_t start, std::size_t end) {
     const bool joined = start >= 2 && run_end_ == start - 1 &&
-                        (text_[start - 1] == ' ' || text_[start - 1] == '-') && Digit(start - 2);
+                        (text_[start - 1] == ' ' || text_[start - 1] == '-') && DigitAt(start - 2);
     run_digits_ = (joined ? run_digits_ : 0) + (end - start);
     run_end_ = end;
     if (run_digits_ >= 9 && WordBoundaryAfter(end)) extractor_.OnTrigger(Kind::kDigits, end);
@@ -1087,8 +1104,8 @@ class WordScanner {
         ok = BackDigits(j, 2);
       }
       if (ok) BackChar(j, ' ');
-      if (ok && Back(j, [&](std::size_t k) { return Upper(k); }) &&
-          Back(j, [&](std::size_t k) { return Upper(k); })) {
+      if (ok && Back(j, [&](std::size_t k) { return UpperAt(k); }) &&
+          Back(j, [&](std::size_t k) { return UpperAt(k); })) {
         extractor_.OnTrigger(Kind::kNino, end);
       }
     }
@@ -1111,11 +1128,12 @@ class WordScanner {
       }
     }
     // [A-Z]\d[A-Z0-9]? ?\d[A-Z]{2}\b
-    if (end >= 5 && Upper(end - 1) && Upper(end - 2) && Digit(end - 3)) {
+    if (end >= 5 && UpperAt(end - 1) && UpperAt(end - 2) && DigitAt(end - 3)) {
       std::size_t j = end - 3;
       BackChar(j, ' ');
-      const bool without_optional = j >= 2 && Digit(j - 1) && Upper(j - 2);
-      const bool with_optional = j >= 3 && UpperOrDigit(j - 1) && Digit(j - 2) && Upper(j - 3);
+      const bool without_optional = j >= 2 && DigitAt(j - 1) && UpperAt(j - 2);
+      const bool with_optional =
+          j >= 3 && (UpperAt(j - 1) || DigitAt(j - 1)) && DigitAt(j - 2) && UpperAt(j - 3);
       if (without_optional || with_optional) extractor_.OnTrigger(Kind::kUkPostcode, end);
     }
   }
@@ -1145,23 +1163,23 @@ class WordScanner {
       bool ok = true;
       for (int group = 0; group < 2 && ok; ++group) {
         const std::size_t dot = j;
-        while (j > 0 && Digit(j - 1) && dot - j < 4) --j;
+        while (j > 0 && DigitAt(j - 1) && dot - j < 4) --j;
         ok = dot - j >= 1 && dot - j <= 3 && BackChar(j, '.');
       }
-      if (ok && j > 0 && Digit(j - 1)) extractor_.OnTrigger(Kind::kIpv4, start + 1);
+      if (ok && j > 0 && DigitAt(j - 1)) extractor_.OnTrigger(Kind::kIpv4, start + 1);
     }
     // \.\d{4}\d* ?, ?-?\d{1,3}\.\d{4} ends at start + 4.
     if (Digit(start + 1) && Digit(start + 2) && Digit(start + 3)) {
       std::size_t j = start - 1;  // the '.'
       const std::size_t dot = j;
-      while (j > 0 && Digit(j - 1) && dot - j < 4) --j;
+      while (j > 0 && DigitAt(j - 1) && dot - j < 4) --j;
       if (dot - j < 1 || dot - j > 3) return;
       BackChar(j, '-');
       BackChar(j, ' ');
       if (!BackChar(j, ',')) return;
       BackChar(j, ' ');
       const std::size_t digits_end = j;
-      while (j > 0 && Digit(j - 1)) --j;
+      while (j > 0 && DigitAt(j - 1)) --j;
       if (digits_end - j >= 4 && BackChar(j, '.')) {
         extractor_.OnTrigger(Kind::kLatLong, start + 4);
       }
@@ -1172,13 +1190,14 @@ class WordScanner {
   [[gnu::noinline]] void HexWord(std::size_t start, std::size_t end) {
     const std::size_t length = end - start;
     // [0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}- ends after this word's '-'.
-    if (length == 4 && At(end, '-') && start >= 9 && At(start - 1, '-') && HexRun(start - 9, 8)) {
+    if (length == 4 && At(end, '-') && start >= 9 && text_[start - 1] == '-' &&
+        HexRunAt(start - 9, 8)) {
       extractor_.OnTrigger(Kind::kUuid, end + 1);
     }
     // ([0-9A-Fa-f]{2}-){4} ends after this word's '-'.
-    if (length == 2 && At(end, '-') && start >= 9 && At(start - 1, '-') && At(start - 4, '-') &&
-        At(start - 7, '-') && HexRun(start - 3, 2) && HexRun(start - 6, 2) &&
-        HexRun(start - 9, 2)) {
+    if (length == 2 && At(end, '-') && start >= 9 && text_[start - 1] == '-' &&
+        text_[start - 4] == '-' && text_[start - 7] == '-' && HexRunAt(start - 3, 2) &&
+        HexRunAt(start - 6, 2) && HexRunAt(start - 9, 2)) {
       extractor_.OnTrigger(Kind::kMac, end + 1);
     }
     if (length >= 32) extractor_.OnTrigger(Kind::kHash, start + 32);
