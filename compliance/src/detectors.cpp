@@ -263,7 +263,7 @@ class Extractor {
       case Kind::kEmail:
         return Email(to, covered);
       case Kind::kDigits:
-        return Digits(to, covered);
+        return Digits(to - 1, 1, to, covered);
       case Kind::kIban:
         return Iban(to, covered);
       case Kind::kNino:
@@ -308,6 +308,15 @@ class Extractor {
       case Kind::kCount:
         break;
     }
+  }
+
+  // The kDigits trigger from WordScanner, which knows where the digit run that ends at `to`
+  // starts and how many digits it holds: the extractor need not walk back over it.
+  void OnDigitRun(std::size_t run_start, std::size_t run_digits, std::size_t to) {
+    std::size_t& covered = covered_[static_cast<std::size_t>(Kind::kDigits)];
+    if (to <= covered) return;
+    covered = to;
+    Digits(run_start, run_digits, to, covered);
   }
 
   // True when the detections came out in the final order (start ascending, end descending,
@@ -382,23 +391,33 @@ class Extractor {
   }
 
   // A run of digits with single ' ' or '-' between them, bounded by non-alphanumerics.
-  void Digits(std::size_t to, std::size_t& covered) {
-    std::size_t start = to - 1;
+  // [from, to) is known to be part of the run, with `digits` digits and single separators between
+  // digits: the walks go back from `from` and on from `to`, and end where a walk from the trigger
+  // alone would.
+  void Digits(std::size_t from, std::size_t digits, std::size_t to, std::size_t& covered) {
+    std::size_t start = from;
     while (start > 0) {
       const char p = text_[start - 1];
-      const bool joined = IsSep(p) && start >= 2 && IsDigit(text_[start - 2]);
-      if (!IsDigit(p) && !joined) break;
+      if (IsDigit(p)) {
+        ++digits;
+      } else if (!IsSep(p) || start < 2 || !IsDigit(text_[start - 2])) {
+        break;
+      }
       --start;
     }
     std::size_t end = to;
     while (end < text_.size()) {
-      const bool joined = IsSep(text_[end]) && end + 1 < text_.size() && IsDigit(text_[end + 1]);
-      if (!IsDigit(text_[end]) && !joined) break;
+      const char c = text_[end];
+      if (IsDigit(c)) {
+        ++digits;
+      } else if (!IsSep(c) || end + 1 >= text_.size() || !IsDigit(text_[end + 1])) {
+        break;
+      }
       ++end;
     }
     covered = std::max(covered, end);
     if (end - start > 40 || !BoundaryBefore(start) || !BoundaryAfter(end)) return;
-    if (ValidateDigits(start, end)) return;
+    if (ValidateDigits(start, end, digits)) return;
     // "4111 1111 1111 1111 2025": the whole run is no entity; try its pieces at separators,
     // longest first.
     std::array<std::size_t, 8> seps{};
@@ -408,18 +427,19 @@ class Extractor {
       if (count == seps.size()) return;
       seps[count++] = i;
     }
+    // A piece [start, seps[k]) holds the k separators before seps[k], [seps[k] + 1, end) the
+    // count - k - 1 after it; the rest of its bytes are digits.
     for (std::size_t k = count; k-- > 0;) {
-      if (ValidateDigits(start, seps[k])) break;
+      if (ValidateDigits(start, seps[k], seps[k] - start - k)) break;
     }
     for (std::size_t k = 0; k < count; ++k) {
-      if (ValidateDigits(seps[k] + 1, end)) break;
+      if (ValidateDigits(seps[k] + 1, end, end - seps[k] - 1 - (count - k - 1))) break;
     }
   }
 
-  bool ValidateDigits(std::size_t start, std::size_t end) {
+  // [start, end): digits and `digits` of them, with single separators between.
+  bool ValidateDigits(std::size_t start, std::size_t end, std::size_t digits) {
     const std::string_view span = text_.substr(start, end - start);
-    std::size_t digits = 0;
-    for (const char c : span) digits += IsDigit(c) ? 1U : 0U;
     const bool plain = digits == span.size();
     const std::size_t before = added_;
     const char prefix = start > 0 ? text_[start - 1] : '\0';
@@ -1082,9 +1102,12 @@ class WordScanner {
   void DigitRun(std::size_t start, std::size_t end) {
     const bool joined = start >= 2 && run_end_ == start - 1 &&
                         (text_[start - 1] == ' ' || text_[start - 1] == '-') && DigitAt(start - 2);
+    if (!joined) run_start_ = start;
     run_digits_ = (joined ? run_digits_ : 0) + (end - start);
     run_end_ = end;
-    if (run_digits_ >= 9 && WordBoundaryAfter(end)) extractor_.OnTrigger(Kind::kDigits, end);
+    if (run_digits_ >= 9 && WordBoundaryAfter(end)) {
+      extractor_.OnDigitRun(run_start_, run_digits_, end);
+    }
   }
 
   // Patterns that end with a letter: codice fiscale (a whole 16-byte word), and, before a \b,
@@ -1211,6 +1234,7 @@ class WordScanner {
   std::size_t next_due_ = 0;     // the smallest end offset of the next trigger of either kind
   std::size_t next_literal_ = 0;
   std::size_t next_punctuation_ = 0;
+  std::size_t run_start_ = 0;  // the current digit run: its first byte, digits and end
   std::size_t run_digits_ = 0;
   std::size_t run_end_ = std::string_view::npos;
 };

@@ -66,6 +66,8 @@ TEST_F(EnginesAgree, HandWrittenCases) {
       "call (030) 1234567 or (202) 555-0143 or 0049 30 901820 or 030 901820 or 202-555-0143",
       "card 4111-1111-1111-1111 5555 5555 5555 4444 378282246310005 4111 1111 1111 1111 2025",
       "1234 5678 9_ 1234 56789 0_ 12345678 9ab 123456789 1ab ab12 3456789012",
+      // Digit runs that a word with letters joins: the fast engine's walk starts at the run.
+      "ab12 4111111111111111 x1-4111 1111 1111 1111 a1 2 4111111111111111 +4930 901820 7",
       // The '@', ':' and '(' patterns, found by the word scanner in the fast engine.
       "a:b:c:d abcde:1:2: 1:abcde:2: 1:2:abcde: :: ::: :::: g:1:2: 1:g:2:3: 12345:1:2:3 fe80::1:",
       "(1) (12) (12345) (123456) ((12)) (12 (030)1234567 (030)x ( 030) (0301234567",
