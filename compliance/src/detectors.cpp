@@ -1132,17 +1132,17 @@ class WordScanner {
         extractor_.OnTrigger(Kind::kNino, end);
       }
     }
-    // \d{8}[\- ]?[A-Za-z]\b
+    // \d{8}[\- ]?[A-Za-z]\b and \b[XYZxyz][\- ]?\d{7}[\- ]?[A-Za-z]\b read the same digits back
+    // from the last letter, counted once: 8 make a DNI, exactly 7 may make a NIE (an eighth digit
+    // is no [XYZxyz]).
     {
       std::size_t j = end - 1;
       BackSep(j);
-      if (BackDigits(j, 8)) extractor_.OnTrigger(Kind::kDni, end);
-    }
-    // \b[XYZxyz][\- ]?\d{7}[\- ]?[A-Za-z]\b
-    {
-      std::size_t j = end - 1;
-      BackSep(j);
-      if (BackDigits(j, 7)) {
+      std::size_t digits = 0;
+      while (digits < 8 && digits < j && DigitAt(j - digits - 1)) ++digits;
+      if (digits == 8) extractor_.OnTrigger(Kind::kDni, end);
+      if (digits == 7) {
+        j -= 7;
         BackSep(j);
         if (Back(j, [&](std::size_t k) { return std::strchr("XYZxyz", text_[k]) != nullptr; }) &&
             !WordCharBefore(j)) {
