@@ -1009,13 +1009,19 @@ class WordScanner {
   [[nodiscard]] bool At(std::size_t i, char c) const {
     return i < text_.size() && text_[i] == c;
   }
-  // The same tests without the bounds check, for offsets below one already known to be in the
-  // text: the backward checks run on most words.
+  // The same tests without the bounds check, for offsets known to be in the text (inside the
+  // word at hand or before it): these checks run on most words.
   [[nodiscard]] bool DigitAt(std::size_t i) const {
     return IsDigit(text_[i]);
   }
   [[nodiscard]] bool UpperAt(std::size_t i) const {
     return (Class(i) & kClassUpper) != 0;
+  }
+  [[nodiscard]] bool LetterAt(std::size_t i) const {
+    return (Class(i) & (kClassUpper | kClassLower)) != 0;
+  }
+  [[nodiscard]] bool UpperOrDigitAt(std::size_t i) const {
+    return (Class(i) & (kClassUpper | kClassDigit)) != 0;
   }
   [[nodiscard]] bool HexAt(std::size_t i) const {
     return Class(i) != 0 && (Class(i) & kClassNonHex) == 0;
@@ -1067,7 +1073,7 @@ class WordScanner {
     }
     // Every pattern of LetterEnd but the codice fiscale needs a digit in this word or, for a
     // one-letter word, right before it: prose words are skipped here.
-    if ((has_digit || length == 1 || length == 16) && Letter(end - 1)) LetterEnd(start, end);
+    if ((has_digit || length == 1 || length == 16) && LetterAt(end - 1)) LetterEnd(start, end);
     if (start > 0 && text_[start - 1] == '.') AfterDot(start);
     if ((mask & kClassNonHex) == 0 && (length == 2 || length == 4 || length >= 32)) {
       HexWord(start, end);
@@ -1077,9 +1083,12 @@ class WordScanner {
   // [A-Z]{2}\d{2} ?[A-Z0-9]{4}: the extractor needs a word start, so only a word's head counts.
   [[gnu::noinline]] void IbanHead(std::size_t start, std::size_t end) {
     const std::size_t length = end - start;
-    if (!Upper(start) || !Upper(start + 1) || !Digit(start + 2) || !Digit(start + 3)) return;
-    if (length >= 8 && UpperOrDigit(start + 4) && UpperOrDigit(start + 5) &&
-        UpperOrDigit(start + 6) && UpperOrDigit(start + 7)) {
+    // Offsets below start + length are in the word.
+    if (!UpperAt(start) || !UpperAt(start + 1) || !DigitAt(start + 2) || !DigitAt(start + 3)) {
+      return;
+    }
+    if (length >= 8 && UpperOrDigitAt(start + 4) && UpperOrDigitAt(start + 5) &&
+        UpperOrDigitAt(start + 6) && UpperOrDigitAt(start + 7)) {
       extractor_.OnTrigger(Kind::kIban, start + 8);
     } else if (length == 4 && At(end, ' ') && UpperOrDigit(end + 1) && UpperOrDigit(end + 2) &&
                UpperOrDigit(end + 3) && UpperOrDigit(end + 4)) {
@@ -1089,7 +1098,7 @@ class WordScanner {
 
   // A word right after '.'.
   [[gnu::noinline]] void AfterDot(std::size_t start) {
-    if (Digit(start)) DotNumber(start);
+    if (DigitAt(start)) DotNumber(start);
     // [0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4} ends 4 bytes into this word.
     if (start >= 10 && text_[start - 6] == '.' && HexRunAt(start - 10, 4) &&
         HexRunAt(start - 5, 4) && HexRun(start, 4)) {
