@@ -832,10 +832,11 @@ class WordScanner {
 #if defined(__SSE2__)
     for (std::size_t k = 0; k < 4; ++k) {
       const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 16 * k));
-      // low <= v <= low + span as unsigned bytes: min(v - low, span) == v - low.
+      // low <= v <= low + span as unsigned bytes, in two operations: v + (0x80 - low) wraps
+      // exactly that range onto the smallest signed bytes -128 .. -128 + span.
       const auto in_range = [](__m128i x, char low, char span) {
-        const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(low));
-        return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(span)), d);
+        const __m128i shifted = _mm_add_epi8(x, _mm_set1_epi8(static_cast<char>(0x80 - low)));
+        return _mm_cmplt_epi8(shifted, _mm_set1_epi8(static_cast<char>(-128 + span + 1)));
       };
       const auto bits = [k](__m128i m) {
         return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m))) << (16 * k);
