@@ -92,6 +92,45 @@ TEST_F(EnginesAgree, RandomTextDenseWithNearMisses) {
   }
 }
 
+TEST_F(EnginesAgree, EveryByteValue) {
+  // The byte classification of the fast engine (SIMD range tests) against Vectorscan's on all
+  // 256 byte values, each next to digits, letters and separators, then on random bytes.
+  const std::vector<std::string> contexts = {"12345678#9 ",
+                                             "4111111111111111# ",
+                                             " #4111111111111111 ",
+                                             "12345678Z# ",
+                                             "123#456789 ",
+                                             "4111 1111 1111 111# ",
+                                             "192.168.0.#1 ",
+                                             "10.0#0.1 ",
+                                             "AB 12 34 56 #",
+                                             "1234567#L ",
+                                             "X#1234567L ",
+                                             "SW1A 1A# ",
+                                             "a#@example.org ",
+                                             "6fa459ea-ee8a-4ca4-894e-db77e160355# ",
+                                             "00-1a-2b-3c-4d-5# ",
+                                             "52.52000#, 13.404954 ",
+                                             "DE89#370400440532013000 ",
+                                             "RSSMRA85T10A562# ",
+                                             "(030# 1234567 ",
+                                             "fe80:#:1 "};
+  for (int byte = 0; byte < 256; ++byte) {
+    std::string text;
+    for (std::string context : contexts) {
+      context[context.find('#')] = static_cast<char>(byte);
+      text += context;
+    }
+    Check(text);
+  }
+  std::mt19937_64 rng(256);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text(1 + rng() % 120, '\0');
+    for (char& c : text) c = static_cast<char>(rng() % 256);
+    Check(text);
+  }
+}
+
 TEST_F(EnginesAgree, RandomTokensFromEntityShapes) {
   // Fragments of real entities glued with random separators: valid ones, truncated ones and
   // ones with a changed character.
