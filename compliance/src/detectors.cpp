@@ -380,10 +380,13 @@ class Extractor {
       return (kEmailByte[static_cast<unsigned char>(text_[i])] & kind) != 0;
     };
     std::size_t start = at;
-    while (start > 0 && at - start < 64 && is(start - 1, kLocal)) --start;
+    // Each walk against one precomputed limit (the text's end or the part's maximum length).
+    const std::size_t local_limit = at > 64 ? at - 64 : 0;
+    while (start > local_limit && is(start - 1, kLocal)) --start;
     while (start < at && (text_[start] == '.' || text_[start] == '\'')) ++start;
     std::size_t end = at + 1;
-    while (end < text_.size() && end - at < 254 && is(end, kDomain)) ++end;
+    const std::size_t domain_limit = std::min(text_.size(), at + 254);
+    while (end < domain_limit && is(end, kDomain)) ++end;
     while (end > at + 1 && (text_[end - 1] == '.' || text_[end - 1] == '-')) --end;
     covered = std::max(covered, end);
     if (start < at && EmailValid(text_.substr(start, end - start)))
@@ -533,9 +536,11 @@ class Extractor {
   void Ipv4(std::size_t to, std::size_t& covered) {
     const auto ip_char = [](char c) { return IsDigit(c) || c == '.'; };
     std::size_t start = to;
-    while (start > 0 && to - start < 16 && ip_char(text_[start - 1])) --start;
+    const std::size_t back_limit = to > 16 ? to - 16 : 0;
+    while (start > back_limit && ip_char(text_[start - 1])) --start;
     std::size_t end = to;
-    while (end < text_.size() && end - start < 16 && ip_char(text_[end])) ++end;
+    const std::size_t end_limit = std::min(text_.size(), start + 16);
+    while (end < end_limit && ip_char(text_[end])) ++end;
     covered = std::max(covered, end);
     if (!BoundaryBefore(start) || !BoundaryAfter(end)) return;
     if (IpVersion(text_.substr(start, end - start)) == 4)
