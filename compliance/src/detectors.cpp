@@ -1195,8 +1195,10 @@ class WordScanner {
   // A word that starts with a digit right after '.': the last group of an IPv4 address or the
   // fraction of a longitude.
   void DotNumber(std::size_t start) {
-    // \d\.\d{1,3}\.\d{1,3}\.\d ends at start + 1.
-    {
+    // \d\.\d{1,3}\.\d{1,3}\.\d ends at start + 1: the '.' before this one is 2 to 4 bytes
+    // back (most numbers after a '.' are fractions, whose walk this test spares).
+    if (start >= 6 &&
+        (text_[start - 3] == '.' || text_[start - 4] == '.' || text_[start - 5] == '.')) {
       std::size_t j = start - 1;  // the '.'
       bool ok = true;
       for (int group = 0; group < 2 && ok; ++group) {
