@@ -1,3 +1,7 @@
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include <rampart/compliance/detectors.h>
@@ -53,6 +57,23 @@ TEST(ValueDetectorTest, PhoneRegionsThroughTheMemo) {
     }
   }
   EXPECT_EQ(*PhoneRegion("+800 1234 5678"), "001");
+}
+
+// Detection::subtype views static storage: it stays valid after the detector (and its phone
+// memo, where region codes are cached) and the scanned text are gone. Under ASan a view into
+// either would be a use after free.
+TEST(ValueDetectorTest, SubtypesOutliveTheDetectorAndTheText) {
+  std::vector<Detection> found;
+  {
+    ValueDetector detector;
+    auto text = std::make_unique<std::string>(
+        "IBAN GB82 WEST 1234 5698 7654 32, phone +44 20 7946 0958, card 4111111111111111, "
+        "phone +800 1234 5678");
+    found = detector.Detect(*text);
+  }
+  std::vector<std::string> subtypes;
+  for (const Detection& d : found) subtypes.emplace_back(d.subtype);
+  EXPECT_EQ(subtypes, (std::vector<std::string>{"GB", "GB", "visa", "001"}));
 }
 
 TEST(ValueDetectorTest, FailingCheckDigitsAreNotEntities) {
