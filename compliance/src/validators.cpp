@@ -582,57 +582,63 @@ bool PlPeselValid(std::string_view text) {
 }
 
 bool EmailValid(std::string_view text) {
-  // One pass over each part (this runs on every candidate of a scan). A second '@' needs no
-  // search of its own: it is neither a local-part byte before the first one nor a domain byte.
-  if (text.size() > 254) return false;
-  std::size_t at = 0;
-  while (at < text.size() && text[at] != '@') ++at;
-  if (at == text.size() || at == 0 || at > 64) return false;
-  const std::string_view local = text.substr(0, at);
-  const std::string_view domain = text.substr(at + 1);
-  // Bytes allowed in the local part (RFC 5322 atext and '.'), as a table.
-  static constexpr std::array<bool, 256> kLocalChar = [] {
-    std::array<bool, 256> table{};
-    for (const char c : std::string_view("!#$%&'*+/=?^_`{|}~-.")) {
-      table[static_cast<unsigned char>(c)] = true;
+  // One pass over the text (this runs on every candidate of a scan), with one table of byte
+  // classes. The local part ends at its first byte that is not a local-part byte: that must be
+  // the first '@' (which is not one), so no search for the '@' of its own. A second '@' is
+  // neither a local-part nor a domain byte.
+  enum : std::uint8_t { kLocal = 1, kDomain = 2, kAlpha = 4 };
+  static constexpr std::array<std::uint8_t, 256> kClass = [] {
+    std::array<std::uint8_t, 256> table{};
+    // RFC 5322 atext and '.' in the local part; letters, digits and '-' in domain labels.
+    for (const char c : std::string_view("!#$%&'*+/=?^_`{|}~.")) {
+      table[static_cast<unsigned char>(c)] = kLocal;
     }
-    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = true;
-    for (std::size_t c = 'A'; c <= 'Z'; ++c) table[c] = true;
-    for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = true;
+    table['-'] = kLocal | kDomain;
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = kLocal | kDomain;
+    for (std::size_t c = 'A'; c <= 'Z'; ++c)
+      table[c] = table[c + 'a' - 'A'] = kLocal | kDomain | kAlpha;
     return table;
   }();
-  if (local.front() == '.' || local.back() == '.') return false;
-  for (std::size_t i = 0; i < local.size(); ++i) {
-    const char c = local[i];
-    if (!kLocalChar[static_cast<unsigned char>(c)]) return false;
-    if (c == '.' && local[i - 1] == '.') return false;  // i > 0: local does not start with '.'
+  const std::size_t n = text.size();
+  if (n > 254) return false;
+  const auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  // Local part: 1-64 bytes, no '.' at either end or next to another (`dots` collects a '.'
+  // following a '.').
+  std::size_t at = 0;
+  bool previous_dot = false;
+  bool dots = false;
+  while (at < n && (kClass[byte(at)] & kLocal) != 0) {
+    const bool dot = text[at] == '.';
+    dots |= dot & previous_dot;
+    previous_dot = dot;
+    ++at;
   }
-  if (domain.empty() || domain.size() > 253) return false;
-  static constexpr std::array<bool, 256> kDomainChar = [] {
-    std::array<bool, 256> table{};
-    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = true;
-    for (std::size_t c = 'A'; c <= 'Z'; ++c) table[c] = true;
-    for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = true;
-    table['-'] = true;
-    return table;
-  }();
-  // Labels of letters, digits and '-' (not at either end), 1-63 bytes, separated by '.'.
+  if (at == n || text[at] != '@' || at == 0 || at > 64 || dots || text[0] == '.' ||
+      text[at - 1] == '.')
+    return false;
+  // Domain: at most 253 bytes of labels of letters, digits and '-' (not at either end), 1-63
+  // bytes each, separated by '.'; at least two labels, the last one two letters or more.
+  const std::size_t domain = at + 1;
+  if (domain == n || n - domain > 253) return false;
+  const auto label_ok = [&](std::size_t start, std::size_t end) {
+    return end > start && end - start <= 63 && text[start] != '-' && text[end - 1] != '-';
+  };
   std::size_t labels = 0;
-  std::size_t start = 0;
-  std::string_view last;
-  for (std::size_t i = 0; i <= domain.size(); ++i) {
-    if (i < domain.size() && domain[i] != '.') {
-      if (!kDomainChar[static_cast<unsigned char>(domain[i])]) return false;
+  std::size_t start = domain;
+  bool letters = true;  // the current label is letters only
+  for (std::size_t i = domain; i < n; ++i) {
+    if (text[i] == '.') {
+      if (!label_ok(start, i)) return false;
+      ++labels;
+      start = i + 1;
+      letters = true;
       continue;
     }
-    const std::string_view label = domain.substr(start, i - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
-      return false;
-    ++labels;
-    last = label;
-    start = i + 1;
+    const std::uint8_t kind = kClass[byte(i)];
+    if ((kind & kDomain) == 0) return false;
+    letters &= (kind & kAlpha) != 0;
   }
-  return labels >= 2 && last.size() >= 2 && std::all_of(last.begin(), last.end(), IsAlpha);
+  return label_ok(start, n) && labels >= 1 && n - start >= 2 && letters;
 }
 
 const std::vector<std::string>& DefaultPhoneRegions() {
@@ -678,27 +684,33 @@ namespace {
 // at most 255, no leading zeros ("01" is rejected), nothing else. Written out because the value
 // scan checks every IPv4-shaped word and inet_pton needs a NUL-terminated copy.
 bool Ipv4Valid(std::string_view text) {
-  int parts = 0;
-  int value = 0;
-  bool saw_digit = false;
-  for (const char c : text) {
-    if (IsDigit(c)) {
-      if (saw_digit && value == 0) return false;  // leading zero
-      value = value * 10 + DigitValue(c);
-      if (value > 255) return false;
-      if (!saw_digit) {
-        if (++parts > 4) return false;
-        saw_digit = true;
+  // Part by part rather than byte by byte: within a part the digits are read without the
+  // per-byte bookkeeping of which part and whether a digit was seen.
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const auto digit_at = [&end](const char* at) {
+    return at != end ? static_cast<unsigned>(*at - '0') : 10U;
+  };
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
+    }
+    unsigned value = digit_at(p);
+    if (value > 9) return false;
+    ++p;
+    if (const unsigned second = digit_at(p); second <= 9) {
+      if (value == 0) return false;  // leading zero
+      value = value * 10 + second;
+      ++p;
+      if (const unsigned third = digit_at(p); third <= 9) {
+        value = value * 10 + third;
+        if (value > 255) return false;
+        ++p;
       }
-    } else if (c == '.' && saw_digit) {
-      if (parts == 4) return false;
-      value = 0;
-      saw_digit = false;
-    } else {
-      return false;
     }
   }
-  return parts == 4 && saw_digit;
+  return p == end;
 }
 
 }  // namespace
