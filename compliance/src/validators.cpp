@@ -654,7 +654,7 @@ std::optional<std::string> PhoneRegion(std::string_view text,
   if (digits.size() < 7 || digits.size() > 15) return std::nullopt;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   std::string number(text);
-  if (number.rfind("00", 0) == 0) number = "+" + number.substr(2);
+  if (number.rfind("00", 0) == 0) number.replace(0, 2, "+");
   try {
     PhoneNumber parsed;
     if (!number.empty() && number[0] == '+') {
