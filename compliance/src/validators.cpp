@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -581,7 +582,95 @@ bool PlPeselValid(std::string_view text) {
   return ValidDate(century + ToInt(text.substr(0, 2)), month, ToInt(text.substr(4, 2)));
 }
 
+namespace {
+
+#if defined(__SSE2__)
+// EmailValid for a text of 16-32 bytes whose local part holds only letters, digits and
+// ". - _ +" (the addresses of nearly every data set): each byte class becomes a 32-bit mask from
+// two 16-byte loads (bytes 0-15 and n-16..n-1, which overlap), and every rule is a test on the
+// masks, with no branch per byte. std::nullopt when the local part has another byte, for the
+// general path to decide.
+std::optional<bool> ShortEmailValid(std::string_view text) {
+  struct Classes {
+    unsigned alnum = 0;
+    unsigned alpha = 0;
+    unsigned dot = 0;
+    unsigned hyphen = 0;
+    unsigned at = 0;
+    unsigned local = 0;  // letters, digits and ". - _ +"
+  };
+  const auto classes = [](const char* p) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const auto equal = [&bytes](char c) { return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(c)); };
+    const auto mask = [](__m128i marks) { return static_cast<unsigned>(_mm_movemask_epi8(marks)); };
+    // Unsigned range tests as signed ones: adding 0x80 - low maps [low, low + size) to the
+    // bottom of the signed range, and only it.
+    const __m128i digit =
+        _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x80 - '0')), _mm_set1_epi8(-128 + 10));
+    const __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));  // 'A'-'Z' -> 'a'-'z'
+    const __m128i alpha =
+        _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(0x80 - 'a')), _mm_set1_epi8(-128 + 26));
+    const __m128i dot = equal('.');
+    const __m128i hyphen = equal('-');
+    Classes out;
+    out.alnum = mask(_mm_or_si128(digit, alpha));
+    out.alpha = mask(alpha);
+    out.dot = mask(dot);
+    out.hyphen = mask(hyphen);
+    out.at = mask(equal('@'));
+    out.local = out.alnum | out.dot | out.hyphen | mask(_mm_or_si128(equal('_'), equal('+')));
+    return out;
+  };
+  const std::size_t n = text.size();
+  const Classes front = classes(text.data());
+  const Classes back = classes(text.data() + n - 16);
+  const auto shift = static_cast<unsigned>(n - 16);
+  const auto both = [shift](unsigned first, unsigned last) { return first | (last << shift); };
+  const unsigned alnum = both(front.alnum, back.alnum);
+  const unsigned alpha = both(front.alpha, back.alpha);
+  const unsigned dot = both(front.dot, back.dot);
+  const unsigned hyphen = both(front.hyphen, back.hyphen);
+  const unsigned at_marks = both(front.at, back.at);
+  const unsigned local_marks = both(front.local, back.local);
+  if (at_marks == 0) return false;
+  const auto at = static_cast<unsigned>(std::countr_zero(at_marks));  // the first '@'
+  const std::uint64_t all = (std::uint64_t{1} << n) - 1;
+  const auto local = static_cast<unsigned>((std::uint64_t{1} << at) - 1);
+  if ((local_marks & local) != local) return std::nullopt;
+  // Local part: 1-64 bytes (at <= 31 here), no '.' at either end or next to another.
+  const unsigned local_dots = dot & local;
+  if (at == 0 || (local_dots & 1) != 0 || ((local_dots >> (at - 1)) & 1) != 0 ||
+      (local_dots & (local_dots >> 1)) != 0)
+    return false;
+  // Domain: bytes at + 1 .. n - 1 (at most 31, so no label passes 63 bytes), letters, digits,
+  // '-' and '.' only (a second '@' fails here), no empty label (a '.' at either end or next to
+  // another), no '-' at either end of a label, two labels or more, the last one two letters or
+  // more.
+  const auto domain = static_cast<unsigned>(all & ~((std::uint64_t{2} << at) - 1));
+  if (domain == 0 || ((alnum | hyphen | dot) & domain) != domain) return false;
+  const unsigned first_byte = 1U << (at + 1);
+  const unsigned last_byte = 1U << (n - 1);
+  const unsigned domain_dots = dot & domain;
+  if (domain_dots == 0 || (domain_dots & (first_byte | last_byte)) != 0 ||
+      (domain_dots & (domain_dots >> 1)) != 0)
+    return false;
+  const unsigned label_starts = (domain_dots << 1) | first_byte;
+  const unsigned label_ends = (domain_dots >> 1) | last_byte;
+  if ((hyphen & domain & (label_starts | label_ends)) != 0) return false;
+  const auto last_dot = static_cast<unsigned>(31 - std::countl_zero(domain_dots));
+  const auto last_label = static_cast<unsigned>(all & ~((std::uint64_t{2} << last_dot) - 1));
+  return n - 1 - last_dot >= 2 && (alpha & last_label) == last_label;
+}
+#endif
+
+}  // namespace
+
 bool EmailValid(std::string_view text) {
+#if defined(__SSE2__)
+  if (text.size() >= 16 && text.size() <= 32) {
+    if (const auto valid = ShortEmailValid(text)) return *valid;
+  }
+#endif
   // One pass over the text (this runs on every candidate of a scan), with one table of byte
   // classes. The local part ends at its first byte that is not a local-part byte: that must be
   // the first '@' (which is not one), so no search for the '@' of its own. A second '@' is

@@ -487,6 +487,25 @@ TEST(ValidatorsTest, EmailAgreesWithPlainRulesOnAnyBytes) {
     valid += expected ? 1 : 0;
     ASSERT_EQ(EmailValid(s), expected) << s;
   }
+  // 16-32 bytes (the mask-based path) dense with the bytes the rules are about, and addresses
+  // of that size with one byte of the atext beyond ". - _ +" in the local part.
+  const std::string alphabet = "ab1-..@@_+'%Z\xe1";
+  for (int n = 0; n < 30000; ++n) {
+    std::string s;
+    if (rng() % 2 == 0) {
+      for (std::size_t k = 16 + rng() % 17; k-- > 0;)
+        s.push_back(alphabet[rng() % alphabet.size()]);
+    } else {
+      s = word(4 + rng() % 8);
+      s += '@';
+      s += word(3 + rng() % 6);
+      s += rng() % 4 == 0 ? ".c-m" : ".com";
+      if (rng() % 3 == 0) s[rng() % s.size()] = "!#$%&'*/=?^`{|}~"[rng() % 16];
+    }
+    const bool expected = EmailRulesHold(s);
+    valid += expected ? 1 : 0;
+    ASSERT_EQ(EmailValid(s), expected) << s;
+  }
   EXPECT_GT(valid, 1500);
 }
 
