@@ -1,13 +1,18 @@
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <set>
 
 #include <arpa/inet.h>
 #include <phonenumbers/phonenumberutil.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <rampart/compliance/validators.h>
 
@@ -88,6 +93,46 @@ bool InRange(std::string_view digits, std::size_t prefix_length, int low, int hi
   return prefix >= low && prefix <= high;
 }
 
+// Eight bytes at a time (SWAR) for the digit runs of card numbers and IBANs: byte k of a word is
+// p[k] on every host (the load is byte-swapped on a big-endian one), so the first character is
+// the least significant byte.
+constexpr std::uint64_t kOnes = 0x0101010101010101;
+
+std::uint64_t Load8(const char* p) {
+  std::uint64_t word = 0;
+  std::memcpy(&word, p, sizeof word);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+  word = __builtin_bswap64(word);
+#endif
+  return word;
+}
+
+// All eight bytes are '0'-'9': the high nibble is 3 and adding 6 to the low one does not carry
+// into it (no byte carries into the next: the high nibble is at most 4 after the addition).
+bool AllDigits8(std::uint64_t word) {
+  constexpr std::uint64_t kHigh = kOnes * 0xF0;
+  return (word & kHigh) == kOnes * 0x30 && ((word + kOnes * 0x06) & kHigh) == kOnes * 0x30;
+}
+
+// The number spelled by eight digit values (0-9 per byte, byte 0 the most significant digit):
+// neighbours are combined pairwise (10a + b, then 100ab + cd, then 10000abcd + efgh), each step
+// within its lane, so three multiplications instead of eight dependent multiply-adds.
+std::uint64_t NumberOf8(std::uint64_t values) {
+  values = (values * 10 + (values >> 8)) & 0x00FF00FF00FF00FF;
+  values = (values * 100 + (values >> 16)) & 0x0000FFFF0000FFFF;
+  return (values * 10000 + (values >> 32)) & 0xFFFFFFFF;
+}
+
+// Luhn terms of eight digit values: the bytes at even k are doubled (minus 9 when the double
+// passes 9), the others kept, so each byte ends 0-9. The caller aligns every word so that its
+// even bytes are the digits an odd distance from the end of the number.
+std::uint64_t LuhnTerms8(std::uint64_t values) {
+  const std::uint64_t doubled = values & 0x00FF00FF00FF00FF;
+  // Bit 7 of d + 0x7B is set exactly when d >= 5 (d <= 9: no carry into the next byte).
+  const std::uint64_t over = ((doubled + kOnes * 0x7B) >> 7) & kOnes;
+  return values + doubled - over * 9;
+}
+
 }  // namespace
 
 std::string DigitsOf(std::string_view text) {
@@ -100,20 +145,74 @@ std::string DigitsOf(std::string_view text) {
 
 namespace {
 
-// Luhn over a string already known to be digits only.
+// Luhn over a string already known to be digits only, two digits per step from the end (the
+// first of each pair doubled, through a table), so no branch depends on a digit.
 bool LuhnOfDigits(std::string_view digits) {
-  int sum = 0;
-  bool twice = false;
-  for (std::size_t i = digits.size(); i-- > 0;) {
-    int d = DigitValue(digits[i]);
-    if (twice) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    twice = !twice;
+  static constexpr std::array<unsigned, 10> kDoubled = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
+  unsigned sum = 0;
+  std::size_t i = digits.size();
+  for (; i >= 2; i -= 2) {
+    sum += static_cast<unsigned>(DigitValue(digits[i - 1])) +
+           kDoubled[static_cast<std::size_t>(DigitValue(digits[i - 2]))];
   }
+  if (i == 1) sum += static_cast<unsigned>(DigitValue(digits[0]));
   return sum % 10 == 0;
+}
+
+// The brand of a number of 12-19 digits that passed Luhn and is not one repeated digit: the
+// issuer ranges and lengths, read from its first six digits parsed once.
+std::string_view BrandOfCardDigits(std::string_view digits) {
+  const std::size_t n = digits.size();
+  const int p6 = ToInt(digits.substr(0, 6));
+  const int p4 = p6 / 100;
+  const int p3 = p6 / 1000;
+  const int p2 = p6 / 10000;
+  auto length_in = [&](std::size_t lo, std::size_t hi) { return n >= lo && n <= hi; };
+  auto in = [](int value, int lo, int hi) { return value >= lo && value <= hi; };
+  if (digits[0] == '4' && (n == 13 || n == 16 || n == 19)) return "visa";
+  if ((in(p2, 51, 55) || in(p4, 2221, 2720)) && n == 16) return "mastercard";
+  if ((p2 == 34 || p2 == 37) && n == 15) return "amex";
+  if ((p4 == 6011 || in(p3, 644, 649) || p2 == 65 || in(p6, 622126, 622925)) && length_in(16, 19))
+    return "discover";
+  if (in(p4, 3528, 3589) && length_in(16, 19)) return "jcb";
+  if ((in(p3, 300, 305) || p4 == 3095 || p2 == 36 || in(p2, 38, 39)) && length_in(14, 19))
+    return "diners";
+  if (in(p4, 2200, 2204) && length_in(16, 19)) return "mir";
+  if (p2 == 62 && length_in(16, 19)) return "unionpay";
+  static constexpr std::array<int, 8> kMaestro = {5018, 5020, 5038, 5893, 6304, 6759, 6761, 6763};
+  if (length_in(12, 19) &&
+      (std::find(kMaestro.begin(), kMaestro.end(), p4) != kMaestro.end() || in(p4, 6761, 6763)))
+    return "maestro";
+  return {};
+}
+
+// CardBrandName for a text of 12-19 bytes: the brand, "" when it is digits only but no card
+// number, std::nullopt when a byte is not a digit (the caller then takes the general path, which
+// drops separators). Two or three overlapping 8-byte words cover the text; each is checked,
+// turned into Luhn terms with its doubled digits on even bytes, and the terms summed at once.
+std::optional<std::string_view> CardBrandOfPlainDigits(std::string_view text) {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  std::size_t rest = n - 8;  // 4-11 digits before the last word
+  const std::uint64_t last = Load8(p + n - 8);
+  const std::uint64_t first = Load8(p);
+  const std::uint64_t middle = rest >= 8 ? Load8(p + rest - 8) : first;
+  if (!AllDigits8(last) || !AllDigits8(first) || !AllDigits8(middle)) return std::nullopt;
+  // The three words cover every byte: one repeated digit when each is that digit eight times.
+  const std::uint64_t repeated = kOnes * static_cast<unsigned char>(p[0]);
+  if (last == repeated && first == repeated && middle == repeated) return std::string_view();
+  const std::uint64_t zeros = kOnes * '0';
+  std::uint64_t terms = LuhnTerms8(last - zeros);
+  if (rest >= 8) {
+    terms += LuhnTerms8(middle - zeros);
+    rest -= 8;
+  }
+  // The remaining 1-7 leading digits: the first word shifted up so that they end at byte 7 (the
+  // bytes shifted in are 0, which add nothing); then their doubled digits are on even bytes too.
+  if (rest > 0) terms += LuhnTerms8((first - zeros) << (8 * (8 - rest)));
+  // At most 3 * 9 per byte, 216 in all: the byte sum lands in the top byte without overflow.
+  if (((terms * kOnes) >> 56) % 10 != 0) return std::string_view();
+  return BrandOfCardDigits(text);
 }
 
 }  // namespace
@@ -123,8 +222,12 @@ bool LuhnValid(std::string_view digits) {
 }
 
 std::string_view CardBrandName(std::string_view text) {
-  // Separators ' ' and '-' dropped, anything but a digit rejected, in one pass (the value scan
-  // calls this on every long digit run).
+  // The value scan calls this on every long digit run, mostly plain digits: those take the
+  // word-at-a-time path. Card numbers have 12-19 digits.
+  if (text.size() >= 12 && text.size() <= 19) {
+    if (const auto brand = CardBrandOfPlainDigits(text)) return *brand;
+  }
+  // Separators ' ' and '-' dropped, anything but a digit rejected, in one pass.
   std::array<char, 40> buffer;
   std::size_t size = 0;
   bool same = true;
@@ -135,30 +238,8 @@ std::string_view CardBrandName(std::string_view text) {
     buffer[size++] = c;
   }
   const std::string_view digits(buffer.data(), size);
-  if (size < 2 || same || !LuhnOfDigits(digits)) return {};
-  const std::size_t n = digits.size();
-  auto length_in = [&](std::size_t lo, std::size_t hi) { return n >= lo && n <= hi; };
-  if (digits[0] == '4' && (n == 13 || n == 16 || n == 19)) return "visa";
-  if ((InRange(digits, 2, 51, 55) || InRange(digits, 4, 2221, 2720)) && n == 16)
-    return "mastercard";
-  if ((InRange(digits, 2, 34, 34) || InRange(digits, 2, 37, 37)) && n == 15) return "amex";
-  if ((InRange(digits, 4, 6011, 6011) || InRange(digits, 3, 644, 649) ||
-       InRange(digits, 2, 65, 65) || InRange(digits, 6, 622126, 622925)) &&
-      length_in(16, 19))
-    return "discover";
-  if (InRange(digits, 4, 3528, 3589) && length_in(16, 19)) return "jcb";
-  if ((InRange(digits, 3, 300, 305) || InRange(digits, 4, 3095, 3095) ||
-       InRange(digits, 2, 36, 36) || InRange(digits, 2, 38, 39)) &&
-      length_in(14, 19))
-    return "diners";
-  if (InRange(digits, 4, 2200, 2204) && length_in(16, 19)) return "mir";
-  if (InRange(digits, 2, 62, 62) && length_in(16, 19)) return "unionpay";
-  static constexpr std::array<int, 8> kMaestro = {5018, 5020, 5038, 5893, 6304, 6759, 6761, 6763};
-  if (length_in(12, 19) && digits.size() >= 4 &&
-      (std::find(kMaestro.begin(), kMaestro.end(), ToInt(digits.substr(0, 4))) != kMaestro.end() ||
-       InRange(digits, 4, 6761, 6763)))
-    return "maestro";
-  return {};
+  if (size < 12 || size > 19 || same || !LuhnOfDigits(digits)) return {};
+  return BrandOfCardDigits(digits);
 }
 
 std::optional<std::string> CardBrand(std::string_view text) {
@@ -222,6 +303,52 @@ bool IbanValid(std::string_view text) {
     }
     return table;
   }();
+  // Country code -> length, indexed by the two letters (built once from kLengths).
+  constexpr std::size_t kLetters = 26;
+  static const std::array<std::uint8_t, kLetters* kLetters> kLengthByCountry = [] {
+    std::array<std::uint8_t, kLetters * kLetters> table{};
+    for (const auto& [code, length] : kLengths) {
+      table[static_cast<std::size_t>(code[0] - 'A') * 26 +
+            static_cast<std::size_t>(code[1] - 'A')] = static_cast<std::uint8_t>(length);
+    }
+    return table;
+  }();
+  // Fast path for the common layout: no spaces and a BBAN of digits only (DE, AT, BE, PL, ...),
+  // read eight digits at a time. With head = country letters (as 10-35) and check digits, the
+  // rearranged number is BBAN * 10^6 + head, so MOD 97 is the sum of each 8-digit chunk times
+  // 10^(digits after it + 6) mod 97, plus head: one remainder at the end (chunks below 10^8 times
+  // factors below 97, four of them plus head, fit in 64 bits). Any other text takes the general
+  // path below, which gives the same answer for these.
+  if (text.size() >= 15 && text.size() <= 34) {
+    const char* p = text.data();
+    const std::size_t n = text.size();
+    const std::uint32_t v0 = kValue[static_cast<unsigned char>(p[0])];
+    const std::uint32_t v1 = kValue[static_cast<unsigned char>(p[1])];
+    const std::uint32_t v2 = kValue[static_cast<unsigned char>(p[2])];
+    const std::uint32_t v3 = kValue[static_cast<unsigned char>(p[3])];
+    const bool letters = v0 >= 10 && v0 != kInvalid && v1 >= 10 && v1 != kInvalid;
+    const std::size_t bban_size = n - 4;  // 11-30
+    const std::size_t chunks = bban_size / 8;
+    const std::size_t tail = bban_size % 8;
+    // The last eight bytes lie inside the BBAN (n >= 15): their low (8 - tail) bytes belong to
+    // the chunks before, so they are zeroed and the word spells the tail's digits alone.
+    const std::uint64_t last = Load8(p + n - 8);
+    bool digits = letters && v2 < 10 && v3 < 10 && AllDigits8(last);
+    std::uint64_t total = v0 * 10000 + v1 * 100 + v2 * 10 + v3;
+    for (std::size_t k = 0; k < chunks; ++k) {
+      const std::uint64_t word = Load8(p + 4 + 8 * k);
+      digits = digits && AllDigits8(word);
+      total += NumberOf8(word - kOnes * '0') * kPowers[0][bban_size - 8 * k - 8 + 6];
+    }
+    if (digits) {
+      if (tail > 0) {
+        const std::uint64_t values = (last - kOnes * '0') & (~std::uint64_t{0} << (8 * (8 - tail)));
+        total += NumberOf8(values) * kPowers[0][6];
+      }
+      const std::size_t country = (v0 - 10) * kLetters + (v1 - 10);
+      return kLengthByCountry[country] == n && total % 97 == 1;
+    }
+  }
   std::array<std::uint8_t, 4> head{};
   std::size_t size = 0;
   std::uint32_t sum = 0;
@@ -241,16 +368,6 @@ bool IbanValid(std::string_view text) {
   if (size < 15) return false;
   // Two letters (country), two digits (check).
   if (head[0] < 10 || head[1] < 10 || head[2] >= 10 || head[3] >= 10) return false;
-  // Country code -> length, indexed by the two letters (built once from kLengths).
-  constexpr std::size_t kLetters = 26;
-  static const std::array<std::uint8_t, kLetters* kLetters> kLengthByCountry = [] {
-    std::array<std::uint8_t, kLetters * kLetters> table{};
-    for (const auto& [code, length] : kLengths) {
-      table[static_cast<std::size_t>(code[0] - 'A') * 26 +
-            static_cast<std::size_t>(code[1] - 'A')] = static_cast<std::uint8_t>(length);
-    }
-    return table;
-  }();
   const std::size_t country =
       static_cast<std::size_t>(head[0] - 10) * kLetters + static_cast<std::size_t>(head[1] - 10);
   if (kLengthByCountry[country] != size) return false;
@@ -465,58 +582,152 @@ bool PlPeselValid(std::string_view text) {
   return ValidDate(century + ToInt(text.substr(0, 2)), month, ToInt(text.substr(4, 2)));
 }
 
+namespace {
+
+#if defined(__SSE2__)
+// EmailValid for a text of 16-32 bytes whose local part holds only letters, digits and
+// ". - _ +" (the addresses of nearly every data set): each byte class becomes a 32-bit mask from
+// two 16-byte loads (bytes 0-15 and n-16..n-1, which overlap), and every rule is a test on the
+// masks, with no branch per byte. std::nullopt when the local part has another byte, for the
+// general path to decide.
+std::optional<bool> ShortEmailValid(std::string_view text) {
+  struct Classes {
+    unsigned alnum = 0;
+    unsigned alpha = 0;
+    unsigned dot = 0;
+    unsigned hyphen = 0;
+    unsigned at = 0;
+    unsigned local = 0;  // letters, digits and ". - _ +"
+  };
+  const auto classes = [](const char* p) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const auto equal = [&bytes](char c) { return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(c)); };
+    const auto mask = [](__m128i marks) { return static_cast<unsigned>(_mm_movemask_epi8(marks)); };
+    // Unsigned range tests as signed ones: adding 0x80 - low maps [low, low + size) to the
+    // bottom of the signed range, and only it.
+    const __m128i digit =
+        _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x80 - '0')), _mm_set1_epi8(-128 + 10));
+    const __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));  // 'A'-'Z' -> 'a'-'z'
+    const __m128i alpha =
+        _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(0x80 - 'a')), _mm_set1_epi8(-128 + 26));
+    const __m128i dot = equal('.');
+    const __m128i hyphen = equal('-');
+    Classes out;
+    out.alnum = mask(_mm_or_si128(digit, alpha));
+    out.alpha = mask(alpha);
+    out.dot = mask(dot);
+    out.hyphen = mask(hyphen);
+    out.at = mask(equal('@'));
+    out.local = out.alnum | out.dot | out.hyphen | mask(_mm_or_si128(equal('_'), equal('+')));
+    return out;
+  };
+  const std::size_t n = text.size();
+  const Classes front = classes(text.data());
+  const Classes back = classes(text.data() + n - 16);
+  const auto shift = static_cast<unsigned>(n - 16);
+  const auto both = [shift](unsigned first, unsigned last) { return first | (last << shift); };
+  const unsigned alnum = both(front.alnum, back.alnum);
+  const unsigned alpha = both(front.alpha, back.alpha);
+  const unsigned dot = both(front.dot, back.dot);
+  const unsigned hyphen = both(front.hyphen, back.hyphen);
+  const unsigned at_marks = both(front.at, back.at);
+  const unsigned local_marks = both(front.local, back.local);
+  if (at_marks == 0) return false;
+  const auto at = static_cast<unsigned>(std::countr_zero(at_marks));  // the first '@'
+  const std::uint64_t all = (std::uint64_t{1} << n) - 1;
+  const auto local = static_cast<unsigned>((std::uint64_t{1} << at) - 1);
+  if ((local_marks & local) != local) return std::nullopt;
+  // Local part: 1-64 bytes (at <= 31 here), no '.' at either end or next to another.
+  const unsigned local_dots = dot & local;
+  if (at == 0 || (local_dots & 1) != 0 || ((local_dots >> (at - 1)) & 1) != 0 ||
+      (local_dots & (local_dots >> 1)) != 0)
+    return false;
+  // Domain: bytes at + 1 .. n - 1 (at most 31, so no label passes 63 bytes), letters, digits,
+  // '-' and '.' only (a second '@' fails here), no empty label (a '.' at either end or next to
+  // another), no '-' at either end of a label, two labels or more, the last one two letters or
+  // more.
+  const auto domain = static_cast<unsigned>(all & ~((std::uint64_t{2} << at) - 1));
+  if (domain == 0 || ((alnum | hyphen | dot) & domain) != domain) return false;
+  const unsigned first_byte = 1U << (at + 1);
+  const unsigned last_byte = 1U << (n - 1);
+  const unsigned domain_dots = dot & domain;
+  if (domain_dots == 0 || (domain_dots & (first_byte | last_byte)) != 0 ||
+      (domain_dots & (domain_dots >> 1)) != 0)
+    return false;
+  const unsigned label_starts = (domain_dots << 1) | first_byte;
+  const unsigned label_ends = (domain_dots >> 1) | last_byte;
+  if ((hyphen & domain & (label_starts | label_ends)) != 0) return false;
+  const auto last_dot = static_cast<unsigned>(31 - std::countl_zero(domain_dots));
+  const auto last_label = static_cast<unsigned>(all & ~((std::uint64_t{2} << last_dot) - 1));
+  return n - 1 - last_dot >= 2 && (alpha & last_label) == last_label;
+}
+#endif
+
+}  // namespace
+
 bool EmailValid(std::string_view text) {
-  // One pass over each part (this runs on every candidate of a scan). A second '@' needs no
-  // search of its own: it is neither a local-part byte before the first one nor a domain byte.
-  if (text.size() > 254) return false;
-  std::size_t at = 0;
-  while (at < text.size() && text[at] != '@') ++at;
-  if (at == text.size() || at == 0 || at > 64) return false;
-  const std::string_view local = text.substr(0, at);
-  const std::string_view domain = text.substr(at + 1);
-  // Bytes allowed in the local part (RFC 5322 atext and '.'), as a table.
-  static constexpr std::array<bool, 256> kLocalChar = [] {
-    std::array<bool, 256> table{};
-    for (const char c : std::string_view("!#$%&'*+/=?^_`{|}~-.")) {
-      table[static_cast<unsigned char>(c)] = true;
-    }
-    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = true;
-    for (std::size_t c = 'A'; c <= 'Z'; ++c) table[c] = true;
-    for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = true;
-    return table;
-  }();
-  if (local.front() == '.' || local.back() == '.') return false;
-  for (std::size_t i = 0; i < local.size(); ++i) {
-    const char c = local[i];
-    if (!kLocalChar[static_cast<unsigned char>(c)]) return false;
-    if (c == '.' && local[i - 1] == '.') return false;  // i > 0: local does not start with '.'
+#if defined(__SSE2__)
+  if (text.size() >= 16 && text.size() <= 32) {
+    if (const auto valid = ShortEmailValid(text)) return *valid;
   }
-  if (domain.empty() || domain.size() > 253) return false;
-  static constexpr std::array<bool, 256> kDomainChar = [] {
-    std::array<bool, 256> table{};
-    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = true;
-    for (std::size_t c = 'A'; c <= 'Z'; ++c) table[c] = true;
-    for (std::size_t c = 'a'; c <= 'z'; ++c) table[c] = true;
-    table['-'] = true;
+#endif
+  // One pass over the text (this runs on every candidate of a scan), with one table of byte
+  // classes. The local part ends at its first byte that is not a local-part byte: that must be
+  // the first '@' (which is not one), so no search for the '@' of its own. A second '@' is
+  // neither a local-part nor a domain byte.
+  enum : std::uint8_t { kLocal = 1, kDomain = 2, kAlpha = 4 };
+  static constexpr std::array<std::uint8_t, 256> kClass = [] {
+    std::array<std::uint8_t, 256> table{};
+    // RFC 5322 atext and '.' in the local part; letters, digits and '-' in domain labels.
+    for (const char c : std::string_view("!#$%&'*+/=?^_`{|}~.")) {
+      table[static_cast<unsigned char>(c)] = kLocal;
+    }
+    table['-'] = kLocal | kDomain;
+    for (std::size_t c = '0'; c <= '9'; ++c) table[c] = kLocal | kDomain;
+    for (std::size_t c = 'A'; c <= 'Z'; ++c)
+      table[c] = table[c + 'a' - 'A'] = kLocal | kDomain | kAlpha;
     return table;
   }();
-  // Labels of letters, digits and '-' (not at either end), 1-63 bytes, separated by '.'.
+  const std::size_t n = text.size();
+  if (n > 254) return false;
+  const auto byte = [&text](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  // Local part: 1-64 bytes, no '.' at either end or next to another (`dots` collects a '.'
+  // following a '.').
+  std::size_t at = 0;
+  bool previous_dot = false;
+  bool dots = false;
+  while (at < n && (kClass[byte(at)] & kLocal) != 0) {
+    const bool dot = text[at] == '.';
+    dots |= dot & previous_dot;
+    previous_dot = dot;
+    ++at;
+  }
+  if (at == n || text[at] != '@' || at == 0 || at > 64 || dots || text[0] == '.' ||
+      text[at - 1] == '.')
+    return false;
+  // Domain: at most 253 bytes of labels of letters, digits and '-' (not at either end), 1-63
+  // bytes each, separated by '.'; at least two labels, the last one two letters or more.
+  const std::size_t domain = at + 1;
+  if (domain == n || n - domain > 253) return false;
+  const auto label_ok = [&](std::size_t start, std::size_t end) {
+    return end > start && end - start <= 63 && text[start] != '-' && text[end - 1] != '-';
+  };
   std::size_t labels = 0;
-  std::size_t start = 0;
-  std::string_view last;
-  for (std::size_t i = 0; i <= domain.size(); ++i) {
-    if (i < domain.size() && domain[i] != '.') {
-      if (!kDomainChar[static_cast<unsigned char>(domain[i])]) return false;
+  std::size_t start = domain;
+  bool letters = true;  // the current label is letters only
+  for (std::size_t i = domain; i < n; ++i) {
+    if (text[i] == '.') {
+      if (!label_ok(start, i)) return false;
+      ++labels;
+      start = i + 1;
+      letters = true;
       continue;
     }
-    const std::string_view label = domain.substr(start, i - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
-      return false;
-    ++labels;
-    last = label;
-    start = i + 1;
+    const std::uint8_t kind = kClass[byte(i)];
+    if ((kind & kDomain) == 0) return false;
+    letters &= (kind & kAlpha) != 0;
   }
-  return labels >= 2 && last.size() >= 2 && std::all_of(last.begin(), last.end(), IsAlpha);
+  return label_ok(start, n) && labels >= 1 && n - start >= 2 && letters;
 }
 
 const std::vector<std::string>& DefaultPhoneRegions() {
@@ -532,7 +743,7 @@ std::optional<std::string> PhoneRegion(std::string_view text,
   if (digits.size() < 7 || digits.size() > 15) return std::nullopt;
   const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
   std::string number(text);
-  if (number.rfind("00", 0) == 0) number = "+" + number.substr(2);
+  if (number.rfind("00", 0) == 0) number.replace(0, 2, "+");
   try {
     PhoneNumber parsed;
     if (!number.empty() && number[0] == '+') {
@@ -562,27 +773,33 @@ namespace {
 // at most 255, no leading zeros ("01" is rejected), nothing else. Written out because the value
 // scan checks every IPv4-shaped word and inet_pton needs a NUL-terminated copy.
 bool Ipv4Valid(std::string_view text) {
-  int parts = 0;
-  int value = 0;
-  bool saw_digit = false;
-  for (const char c : text) {
-    if (IsDigit(c)) {
-      if (saw_digit && value == 0) return false;  // leading zero
-      value = value * 10 + DigitValue(c);
-      if (value > 255) return false;
-      if (!saw_digit) {
-        if (++parts > 4) return false;
-        saw_digit = true;
+  // Part by part rather than byte by byte: within a part the digits are read without the
+  // per-byte bookkeeping of which part and whether a digit was seen.
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const auto digit_at = [&end](const char* at) {
+    return at != end ? static_cast<unsigned>(*at - '0') : 10U;
+  };
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
+    }
+    unsigned value = digit_at(p);
+    if (value > 9) return false;
+    ++p;
+    if (const unsigned second = digit_at(p); second <= 9) {
+      if (value == 0) return false;  // leading zero
+      value = value * 10 + second;
+      ++p;
+      if (const unsigned third = digit_at(p); third <= 9) {
+        value = value * 10 + third;
+        if (value > 255) return false;
+        ++p;
       }
-    } else if (c == '.' && saw_digit) {
-      if (parts == 4) return false;
-      value = 0;
-      saw_digit = false;
-    } else {
-      return false;
     }
   }
-  return parts == 4 && saw_digit;
+  return p == end;
 }
 
 }  // namespace
@@ -626,11 +843,32 @@ bool MacAddressValid(std::string_view text) {
   return hex != "000000000000" && hex != "FFFFFFFFFFFF";
 }
 
-std::optional<int> UuidVersion(std::string_view text) {
-  if (text.size() != 36) return std::nullopt;
-  if (text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return std::nullopt;
-  // The 32 hex digits of the five groups, checked with one table look-up each and no branch per
-  // byte (this runs on every UUID-shaped word of a scan).
+namespace {
+
+// True when the 32 hex digits of a 36-byte UUID text (the groups around the dashes at 8, 13,
+// 18 and 23) are all hex digits.
+bool UuidHexDigits(const char* p) {
+#if defined(__SSE2__)
+  // Sixteen bytes at a time: bytes 0-15, 16-31 and 20-35 cover the text; a digit or a letter
+  // a-f / A-F sets its bit of the mask, and each word must have the bits of its hex positions.
+  const auto hex_mask = [](const char* at) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    // Unsigned range tests as signed ones: adding 0x80 - low maps [low, low + size) to the
+    // bottom of the signed range, and only it.
+    const __m128i digit =
+        _mm_cmplt_epi8(_mm_add_epi8(bytes, _mm_set1_epi8(0x80 - '0')), _mm_set1_epi8(-128 + 10));
+    const __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20));  // 'A'-'F' -> 'a'-'f'
+    const __m128i letter =
+        _mm_cmplt_epi8(_mm_add_epi8(lower, _mm_set1_epi8(0x80 - 'a')), _mm_set1_epi8(-128 + 6));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(digit, letter)));
+  };
+  constexpr unsigned kFirst = 0xDEFF;   // 0-7, 9-12, 14-15
+  constexpr unsigned kSecond = 0xFF7B;  // 16-17, 19-22, 24-31
+  constexpr unsigned kThird = 0xF000;   // 32-35
+  return (hex_mask(p) & kFirst) == kFirst && (hex_mask(p + 16) & kSecond) == kSecond &&
+         (hex_mask(p + 20) & kThird) == kThird;
+#else
+  // One table look-up per byte and no branch per byte.
   static constexpr std::array<std::uint8_t, 256> kHex = [] {
     std::array<std::uint8_t, 256> table{};
     for (std::size_t c = '0'; c <= '9'; ++c) table[c] = 1;
@@ -639,17 +877,20 @@ std::optional<int> UuidVersion(std::string_view text) {
     return table;
   }();
   unsigned hex = 1;
-  const auto group = [&](std::size_t from, std::size_t count) {
-    for (std::size_t i = from; i < from + count; ++i) {
-      hex &= kHex[static_cast<unsigned char>(text[i])];
-    }
-  };
-  group(0, 8);
-  group(9, 4);
-  group(14, 4);
-  group(19, 4);
-  group(24, 12);
-  if (hex == 0) return std::nullopt;
+  for (std::size_t i = 0; i < 36; ++i) {
+    if (i != 8 && i != 13 && i != 18 && i != 23) hex &= kHex[static_cast<unsigned char>(p[i])];
+  }
+  return hex != 0;
+#endif
+}
+
+}  // namespace
+
+std::optional<int> UuidVersion(std::string_view text) {
+  if (text.size() != 36) return std::nullopt;
+  if (text[8] != '-' || text[13] != '-' || text[18] != '-' || text[23] != '-') return std::nullopt;
+  // This runs on every UUID-shaped word of a scan.
+  if (!UuidHexDigits(text.data())) return std::nullopt;
   const int version = IsDigit(text[14]) ? DigitValue(text[14]) : 0;
   if (version < 1 || version > 8) return std::nullopt;
   const char variant = Upper(text[19]);
@@ -657,38 +898,50 @@ std::optional<int> UuidVersion(std::string_view text) {
   return version;
 }
 
+namespace {
+
+// One coordinate of a lat/long pair from `*pos` on: spaces, an optional sign, 1-3 digits, '.',
+// at least max(1, min_decimals) digits, spaces; within `limit` in absolute value. Leaves `*pos`
+// after the trailing spaces. Together with the caller this is the grammar of splitting at the
+// first ',' and trimming spaces, read in one pass without a search for the comma.
+bool Coordinate(std::string_view text, std::size_t* pos, int min_decimals, int limit) {
+  const std::size_t n = text.size();
+  std::size_t i = *pos;
+  while (i < n && text[i] == ' ') ++i;
+  if (i < n && (text[i] == '-' || text[i] == '+')) ++i;
+  const std::size_t whole_start = i;
+  int whole = 0;
+  while (i < n && IsDigit(text[i]) && i - whole_start < 3)
+    whole = whole * 10 + DigitValue(text[i++]);
+  if (i == whole_start || i == n || text[i] != '.') return false;
+  const std::size_t fraction_start = ++i;
+  while (i < n && IsDigit(text[i])) ++i;
+  const std::size_t fraction_end = i;
+  if (fraction_end == fraction_start ||
+      static_cast<std::ptrdiff_t>(fraction_end - fraction_start) < min_decimals)
+    return false;
+  while (i < n && text[i] == ' ') ++i;
+  *pos = i;
+  // The whole part decides unless it equals the limit: the fraction adds less than 1 (and its
+  // rounded double sum never passes the next integer), so only then is the sum needed.
+  if (whole != limit) return whole < limit;
+  double value = whole;
+  double scale = 0.1;
+  for (std::size_t k = fraction_start; k < fraction_end; ++k) {
+    value += scale * DigitValue(text[k]);
+    scale /= 10;
+  }
+  return value <= limit;
+}
+
+}  // namespace
+
 bool LatLongPairValid(std::string_view text, int min_decimals) {
-  const auto comma = text.find(',');
-  if (comma == std::string_view::npos) return false;
-  auto parse = [&](std::string_view part, double limit) -> bool {
-    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
-    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
-    bool negative = false;
-    if (!part.empty() && (part[0] == '-' || part[0] == '+')) {
-      negative = part[0] == '-';
-      part.remove_prefix(1);
-    }
-    const auto dot = part.find('.');
-    if (dot == std::string_view::npos || dot == 0 || dot > 3) return false;
-    const std::string_view whole = part.substr(0, dot);
-    const std::string_view fraction = part.substr(dot + 1);
-    if (!AllDigits(whole) || !AllDigits(fraction) ||
-        static_cast<int>(fraction.size()) < min_decimals)
-      return false;
-    // The whole part decides unless it equals the limit: the fraction adds less than 1 (and its
-    // rounded double sum never passes the next integer), so only then is the sum needed.
-    const int whole_value = ToInt(whole);
-    if (whole_value != static_cast<int>(limit)) return whole_value < static_cast<int>(limit);
-    double value = whole_value;
-    double scale = 0.1;
-    for (const char c : fraction) {
-      value += scale * DigitValue(c);
-      scale /= 10;
-    }
-    (void)negative;
-    return value <= limit;
-  };
-  return parse(text.substr(0, comma), 90.0) && parse(text.substr(comma + 1), 180.0);
+  std::size_t pos = 0;
+  if (!Coordinate(text, &pos, min_decimals, 90) || pos == text.size() || text[pos] != ',')
+    return false;
+  ++pos;
+  return Coordinate(text, &pos, min_decimals, 180) && pos == text.size();
 }
 
 std::optional<Date> ParseDate(std::string_view text) {

@@ -2,6 +2,7 @@
 // values after one check character was changed.
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -296,6 +297,65 @@ TEST(ValidatorsTest, Ipv4AgreesWithInetPton) {
   EXPECT_GT(valid, 2000);  // the sample does reach valid addresses
 }
 
+// The whole of IpVersion against glibc: a dotted quad is 4 when inet_pton(AF_INET) accepts it
+// and it has no NUL byte (inet_pton would stop there); otherwise a text of 1-45 bytes with a
+// ':' is 6 when inet_pton(AF_INET6) accepts it up to its first NUL. Random addresses of both
+// kinds with any byte (NUL and >= 0x80 included) put in, cut or added.
+TEST(ValidatorsTest, IpVersionAgreesWithInetPtonOnAnyBytes) {
+  const auto reference = [](const std::string& s) -> std::optional<int> {
+    if (s.empty() || s.size() > 45) return std::nullopt;
+    unsigned char buffer[16];
+    if (s.find('\0') == std::string::npos && inet_pton(AF_INET, s.c_str(), buffer) == 1) return 4;
+    if (s.find(':') == std::string::npos) return std::nullopt;
+    if (inet_pton(AF_INET6, s.c_str(), buffer) == 1) return 6;
+    return std::nullopt;
+  };
+  std::mt19937_64 rng(46);
+  const auto any_byte = [&rng] {
+    return static_cast<char>(static_cast<unsigned char>(rng() % 256));
+  };
+  int fours = 0;
+  int sixes = 0;
+  for (int n = 0; n < 30000; ++n) {
+    std::string s;
+    if (rng() % 3 == 0) {
+      for (int k = 0; k < 8; ++k) {
+        if (k > 0) s.push_back(':');
+        if (rng() % 6 != 0) s += "0123456789abcdef"[rng() % 16];
+        if (rng() % 2 == 0) s += "0a9F"[rng() % 4];
+      }
+      if (rng() % 4 == 0) s = s.substr(0, rng() % (s.size() + 1));
+    } else {
+      for (int k = 0; k < 4; ++k) {
+        if (k > 0) s.push_back('.');
+        s += std::to_string(rng() % (rng() % 4 == 0 ? 1000 : 256));
+      }
+    }
+    switch (s.empty() ? 5 : rng() % 6) {
+      case 0:
+        s[rng() % s.size()] = any_byte();
+        break;
+      case 1:
+        s.insert(rng() % (s.size() + 1), 1, "0.:\0 1\x80"[rng() % 7]);
+        break;
+      case 2:
+        s.erase(rng() % s.size(), 1);
+        break;
+      case 3:
+        if (rng() % 2 == 0) s += s;  // over-long, repeated parts
+        break;
+      default:
+        break;
+    }
+    const auto expected = reference(s);
+    fours += expected == 4 ? 1 : 0;
+    sixes += expected == 6 ? 1 : 0;
+    ASSERT_EQ(IpVersion(s), expected) << s;
+  }
+  EXPECT_GT(fours, 5000);
+  EXPECT_GT(sixes, 1000);
+}
+
 // The rules of EmailValid written plainly (split at '@' and '.'), against the one-pass validator
 // on random strings dense with the bytes those rules are about.
 bool EmailRulesHold(std::string_view text) {
@@ -378,6 +438,75 @@ TEST(ValidatorsTest, EmailAgreesWithPlainRules) {
   for (const std::string& s : edges) {
     EXPECT_EQ(EmailValid(s), EmailRulesHold(s)) << s;
   }
+}
+
+// Addresses of the scan's shape and near the size limits (local part 64/65 bytes, labels 63/64,
+// whole address 254/255), with any byte (NUL and >= 0x80 included) put in or replaced.
+TEST(ValidatorsTest, EmailAgreesWithPlainRulesOnAnyBytes) {
+  std::mt19937_64 rng(5321);
+  const auto any_byte = [&rng] {
+    return static_cast<char>(static_cast<unsigned char>(rng() % 256));
+  };
+  const auto word = [&rng](std::size_t size) {
+    std::string out;
+    for (std::size_t k = 0; k < size; ++k) out.push_back("abcxyz019-._+AZ"[rng() % 15]);
+    return out;
+  };
+  int valid = 0;
+  for (int n = 0; n < 30000; ++n) {
+    std::string s;
+    switch (rng() % 4) {
+      case 0:  // sizes at the limits
+        s = std::string(63 + rng() % 3, 'a');
+        s += '@';
+        s += std::string(62 + rng() % 3, 'b');
+        s += '.';
+        s += std::string(rng() % 2 == 0 ? 2 : 180 + rng() % 10, 'c');
+        break;
+      default:
+        s = word(1 + rng() % 12);
+        s += '@';
+        for (std::size_t labels = 1 + rng() % 3, k = 0; k < labels; ++k) {
+          if (k > 0) s.push_back('.');
+          s += word(rng() % 8);
+        }
+        s += rng() % 2 == 0 ? ".org" : ".c0";
+        break;
+    }
+    switch (rng() % 4) {
+      case 0:
+        s[rng() % s.size()] = any_byte();
+        break;
+      case 1:
+        s.insert(rng() % (s.size() + 1), 1, "@.\0-\xe9"[rng() % 5]);
+        break;
+      default:
+        break;
+    }
+    const bool expected = EmailRulesHold(s);
+    valid += expected ? 1 : 0;
+    ASSERT_EQ(EmailValid(s), expected) << s;
+  }
+  // 16-32 bytes (the mask-based path) dense with the bytes the rules are about, and addresses
+  // of that size with one byte of the atext beyond ". - _ +" in the local part.
+  const std::string alphabet = "ab1-..@@_+'%Z\xe1";
+  for (int n = 0; n < 30000; ++n) {
+    std::string s;
+    if (rng() % 2 == 0) {
+      for (std::size_t k = 16 + rng() % 17; k-- > 0;)
+        s.push_back(alphabet[rng() % alphabet.size()]);
+    } else {
+      s = word(4 + rng() % 8);
+      s += '@';
+      s += word(3 + rng() % 6);
+      s += rng() % 4 == 0 ? ".c-m" : ".com";
+      if (rng() % 3 == 0) s[rng() % s.size()] = "!#$%&'*/=?^`{|}~"[rng() % 16];
+    }
+    const bool expected = EmailRulesHold(s);
+    valid += expected ? 1 : 0;
+    ASSERT_EQ(EmailValid(s), expected) << s;
+  }
+  EXPECT_GT(valid, 1500);
 }
 
 // LatLongPairValid decides by the whole part unless it equals the limit; at the limit the
