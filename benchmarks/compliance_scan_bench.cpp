@@ -21,24 +21,14 @@
 
 #include <rampart/compliance/detectors.h>
 
+#include "compliance_bench_data.h"
+
 namespace {
 
 using rampart::compliance::Detection;
 using rampart::compliance::ValueDetector;
 
-std::string LuhnComplete(std::string digits) {
-  int total = 0;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    int d = digits[digits.size() - 1 - i] - '0';
-    if (i % 2 == 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    total += d;
-  }
-  digits.push_back(static_cast<char>('0' + (10 - total % 10) % 10));
-  return digits;
-}
+using rampart::compliance::bench::LuhnComplete;
 
 // The same row layout as compliance_regex_baseline.py --generate (a different random stream).
 std::string GenerateCsv(std::size_t bytes) {

@@ -16,25 +16,15 @@
 
 #include <rampart/compliance/validators.h>
 
+#include "compliance_bench_data.h"
+
 namespace {
 
 namespace rc = rampart::compliance;
 
 constexpr std::size_t kInputs = 256;
 
-std::string LuhnComplete(std::string digits) {
-  int total = 0;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    int d = digits[digits.size() - 1 - i] - '0';
-    if (i % 2 == 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    total += d;
-  }
-  digits.push_back(static_cast<char>('0' + (10 - total % 10) % 10));
-  return digits;
-}
+using rampart::compliance::bench::LuhnComplete;
 
 int Uniform(std::mt19937_64& rng, int lo, int hi) {
   return std::uniform_int_distribution<int>(lo, hi)(rng);
