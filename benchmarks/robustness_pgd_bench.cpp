@@ -50,21 +50,13 @@ void BM_PgdCnn(benchmark::State& state) {
   PgdLinf40(state, "cnn");
 }
 
-// CPU time of the whole process (every thread), so that the 2-thread figures and a loaded
-// machine can be compared by CPU time as well as by wall clock.
-BENCHMARK(BM_PgdMlp)
-    ->Arg(1)
-    ->Arg(2)
-    ->ArgName("threads")
-    ->MeasureProcessCPUTime()
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_PgdCnn)
-    ->Arg(1)
-    ->Arg(2)
-    ->ArgName("threads")
-    ->MeasureProcessCPUTime()
-    ->UseRealTime()
-    ->Unit(benchmark::kMillisecond);
+// 1 and 2 threads; CPU time of the whole process (every thread), so that the 2-thread figures
+// and a loaded machine can be compared by CPU time as well as by wall clock.
+void ThreadsWithProcessTime(benchmark::internal::Benchmark* benchmark) {
+  benchmark->Arg(1)->Arg(2)->ArgName("threads")->MeasureProcessCPUTime()->UseRealTime()->Unit(
+      benchmark::kMillisecond);
+}
+BENCHMARK(BM_PgdMlp)->Apply(ThreadsWithProcessTime);
+BENCHMARK(BM_PgdCnn)->Apply(ThreadsWithProcessTime);
 
 }  // namespace
